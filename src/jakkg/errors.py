@@ -1,0 +1,53 @@
+"""Errors that point a curator at the file, line and claim to fix.
+
+Every loader collects :class:`Problem` records instead of stopping at the
+first one, so a single run reports everything that is wrong with data/.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we can."""
+
+    file: str
+    line: int | None
+    item: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        what = f" [{self.item}]" if self.item else ""
+        return f"{where}:{what} {self.message}"
+
+
+class JakkgError(Exception):
+    """Base class for errors the command line reports without a traceback."""
+
+    exit_code = 1
+
+
+class DataError(JakkgError):
+    """data/ does not describe a valid corpus; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.item or "", p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UsageError(JakkgError):
+    """The input cannot be used at all (missing file, unparseable RDF ...)."""
+
+    exit_code = 2
+
+
+def display_path(path: Path | str) -> str:
+    """A path relative to the working directory when possible, for messages."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

@@ -1,0 +1,412 @@
+"""Load data/ into typed models and check the corpus as a whole.
+
+Layout of data/ (see data/README.md):
+
+- ``sources.yaml``: ``papers`` (in the corpus, each with its seed text) and
+  ``studies`` (reported by a paper, not in the corpus);
+- ``entities/*.yaml``: entity key -> standard CURIE, label, category;
+- ``claims/*.yaml``: one file per paper, with its cohorts, patients and claims;
+- ``patients/*.csv``: per-patient tables, referenced from a claims file.
+
+Every problem is collected with its file, line and record id; loading fails
+once, at the end, with all of them (:class:`jakkg.errors.DataError`).
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from .errors import DataError, Problem, display_path
+from .identifiers import curie_problem
+from .model import Claim, Cohort, Entity, Measurement, Patient, Stat, Study
+from .quotes import QuoteMatch, paper_text
+from .vocab import COHORT, PATIENT, Vocabulary, default_vocabulary
+
+MEASUREMENT_COLUMN = re.compile(r"^(?P<instrument>[^@]+)@(?P<time>[^:]+)(?::(?P<part>sd|out_of))?$")
+NA = {"", "NA", "N/A", "na"}
+
+
+@dataclass
+class Corpus:
+    """Everything in data/, checked, with quote positions resolved."""
+
+    data_dir: Path
+    sources_dir: Path
+    papers: dict[str, Study] = field(default_factory=dict)
+    studies: dict[str, Study] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    by_curie: dict[str, Entity] = field(default_factory=dict)
+    cohorts: dict[str, Cohort] = field(default_factory=dict)
+    patients: dict[str, Patient] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    source_of: dict[str, str] = field(default_factory=dict)  # record id -> paper id
+    quotes: dict[tuple[str, int], QuoteMatch] = field(default_factory=dict)  # (record id, i) -> match
+    vocab: Vocabulary = field(default_factory=default_vocabulary)
+
+    def all_studies(self) -> dict[str, Study]:
+        return {**self.studies, **self.papers}
+
+    def resolve(self, key: str) -> Entity | None:
+        """The entity a key or CURIE names."""
+        if key in self.entities:
+            return self.entities[key]
+        return self.by_curie.get(key)
+
+
+class _Loader:
+    """Collects problems while reading; one instance per load."""
+
+    def __init__(self, data_dir: Path, sources_dir: Path, vocab: Vocabulary):
+        self.corpus = Corpus(data_dir=data_dir, sources_dir=sources_dir, vocab=vocab)
+        self.problems: list[Problem] = []
+        self.yaml = YAML(typ="rt")
+
+    # -- reading --------------------------------------------------------
+    def problem(self, path: Path | str, line: int | None, item: str | None, message: str) -> None:
+        self.problems.append(Problem(display_path(path), line, item, message))
+
+    def read_yaml(self, path: Path) -> Any:
+        try:
+            with path.open(encoding="utf-8") as fh:
+                return self.yaml.load(fh)
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else None
+            self.problem(path, line, None, f"YAML syntax error: {exc.problem or exc}")
+        except OSError as exc:
+            self.problem(path, None, None, f"cannot read file: {exc.strerror}")
+        return None
+
+    def build(self, model: type[BaseModel], raw: Any, path: Path, line: int, item: str | None, **extra: Any) -> Any:
+        """Validate one record; report every field error at the field's own line."""
+        if not isinstance(raw, dict):
+            self.problem(path, line, item, f"expected a mapping, got {type(raw).__name__}")
+            return None
+        try:
+            return model.model_validate({**dict(raw), **extra})
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = [str(x) for x in err["loc"]]
+                field_line = _field_line(raw, loc, line)
+                where = ".".join(loc) if loc else "record"
+                msg = err["msg"].removeprefix("Value error, ")
+                if err["type"] == "missing":
+                    msg = "required field is missing"
+                elif err["type"] == "extra_forbidden":
+                    msg = "unknown field (check spelling; see data/README.md for the fields)"
+                self.problem(path, field_line, item, f"{where}: {msg}")
+            return None
+
+    # -- sources --------------------------------------------------------
+    def load_sources(self, path: Path) -> None:
+        doc = self.read_yaml(path)
+        if doc is None:
+            return
+        for section, target, needs_seed in (("papers", self.corpus.papers, True), ("studies", self.corpus.studies, False)):
+            for raw, line in _items(doc.get(section) or []):
+                item = raw.get("id") if isinstance(raw, dict) else None
+                study = self.build(Study, raw, path, line, item)
+                if study is None:
+                    continue
+                if study.id in self.corpus.papers or study.id in self.corpus.studies:
+                    self.problem(path, line, study.id, "duplicate study id")
+                    continue
+                if needs_seed:
+                    if not study.seed:
+                        self.problem(path, line, study.id, "a paper needs 'seed': the file name of its text")
+                    elif not (self.corpus.sources_dir / study.seed).is_file():
+                        self.problem(path, line, study.id, f"seed text {study.seed!r} not found in {display_path(self.corpus.sources_dir)}")
+                    if not study.doi:
+                        self.problem(path, line, study.id, "a paper needs its DOI")
+                target[study.id] = study
+
+    # -- entities -------------------------------------------------------
+    def load_entities(self, paths: Iterable[Path]) -> None:
+        seen: dict[str, str] = {}
+        curies: dict[str, str] = {}
+        for path in paths:
+            doc = self.read_yaml(path)
+            if doc is None:
+                continue
+            if not isinstance(doc, dict):
+                self.problem(path, 1, None, "an entities file maps entity keys to their CURIE, label and category")
+                continue
+            for key, raw in doc.items():
+                line = doc.lc.key(key)[0] + 1
+                where = f"{display_path(path)}:{line}"
+                if key in seen:
+                    self.problem(path, line, key, f"duplicate entity key (first defined at {seen[key]})")
+                    continue
+                seen[key] = where
+                entity = self.build(Entity, raw, path, line, key, key=key)
+                if entity is None:
+                    continue
+                if (why := curie_problem(entity.curie)) is not None:
+                    self.problem(path, _field_line(raw, ["curie"], line), key, why)
+                    continue
+                if entity.category not in self.corpus.vocab.categories:
+                    self.problem(path, _field_line(raw, ["category"], line), key,
+                                 f"unknown category {entity.category!r} (one of {', '.join(sorted(self.corpus.vocab.categories))})")
+                    continue
+                if entity.curie in curies:
+                    self.problem(path, line, key, f"CURIE {entity.curie} already used by entity {curies[entity.curie]!r}")
+                    continue
+                curies[entity.curie] = key
+                self.corpus.entities[key] = entity
+                self.corpus.by_curie[entity.curie] = entity
+
+    # -- claims files ---------------------------------------------------
+    def load_claims_file(self, path: Path) -> None:
+        doc = self.read_yaml(path)
+        if doc is None:
+            return
+        if not isinstance(doc, dict) or "source" not in doc:
+            self.problem(path, 1, None, "a claims file starts with 'source: <paper id>'")
+            return
+        source = str(doc["source"])
+        if source not in self.corpus.papers:
+            self.problem(path, doc.lc.key("source")[0] + 1, None, f"unknown paper {source!r} (papers are listed in sources.yaml)")
+            return
+        for raw, line in _items(doc.get("cohorts") or []):
+            self.add(Cohort, raw, path, line, source, self.corpus.cohorts)
+        for raw, line in _items(doc.get("patients") or []):
+            self.add(Patient, raw, path, line, source, self.corpus.patients)
+        for name in _as_list(doc.get("patient_tables")):
+            self.load_patient_table(self.corpus.data_dir / str(name), source, path)
+        for raw, line in _items(doc.get("claims") or []):
+            self.add(Claim, raw, path, line, source, self.corpus.claims)
+        for key in doc:
+            if key not in ("source", "cohorts", "patients", "patient_tables", "claims"):
+                self.problem(path, doc.lc.key(key)[0] + 1, None, f"unknown section {key!r}")
+
+    def add(self, model: type[BaseModel], raw: Any, path: Path, line: int, source: str, target: dict[str, Any]) -> None:
+        item = raw.get("id") if isinstance(raw, dict) else None
+        record = self.build(model, raw, path, line, item)
+        if record is None:
+            return
+        record.file, record.line = display_path(path), line
+        if record.id in self.corpus.claims or record.id in self.corpus.cohorts or record.id in self.corpus.patients:
+            self.problem(path, line, record.id, f"duplicate id (ids of claims, cohorts and patients are unique across data/)")
+            return
+        target[record.id] = record
+        self.corpus.source_of[record.id] = source
+
+    def load_patient_table(self, path: Path, source: str, referenced_from: Path) -> None:
+        """Read a per-patient CSV: fixed columns plus INSTRUMENT@TIME[:sd] measurement columns."""
+        if not path.is_file():
+            self.problem(referenced_from, None, None, f"patient table {display_path(path)} not found")
+            return
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            for row in reader:
+                line = reader.line_num
+                try:
+                    raw = _patient_row(row)
+                except ValueError as exc:
+                    self.problem(path, line, row.get("id"), str(exc))
+                    continue
+                self.add(Patient, raw, path, line, source, self.corpus.patients)
+
+    # -- cross-references -----------------------------------------------
+    def check_references(self) -> None:
+        c = self.corpus
+        studies = c.all_studies()
+        vocab = c.vocab
+
+        def entity(key: str | None, where: Any, field_name: str, categories: set[str] | None = None) -> None:
+            if key is None:
+                return
+            ent = c.resolve(key)
+            if ent is None:
+                hint = curie_problem(key) if ":" in key else None
+                self.problem(where.file, where.line, where.id,
+                             f"{field_name}: unknown entity {key!r}" + (f" ({hint})" if hint else " (add it to data/entities/)"))
+            elif categories and ent.category not in categories:
+                self.problem(where.file, where.line, where.id,
+                             f"{field_name}: {key!r} is a {ent.category}, expected {' or '.join(sorted(categories))}")
+
+        def study(key: str | None, where: Any) -> None:
+            if key is not None and key not in studies:
+                self.problem(where.file, where.line, where.id, f"attributed_to: unknown study {key!r} (add it to sources.yaml)")
+
+        for co in c.cohorts.values():
+            entity(co.disease, co, "disease", {"disease"})
+            for d in co.drugs:
+                entity(d, co, "drugs", {"drug", "drug_class", "procedure"})
+            for d in co.design:
+                entity(d, co, "design", {"study_design"})
+            study(co.attributed_to, co)
+        for p in c.patients.values():
+            if p.cohort not in c.cohorts:
+                self.problem(p.file, p.line, p.id, f"cohort: unknown cohort {p.cohort!r}")
+            entity(p.disease, p, "disease", {"disease"})
+            for a in p.autoantibodies:
+                entity(a, p, "autoantibodies", {"gene"})
+            for d in p.previous_treatments + p.drugs:
+                entity(d, p, "drugs", {"drug", "drug_class", "procedure"})
+            for m in p.measurements:
+                entity(m.instrument, p, "measurement", {"outcome_measure"})
+            study(p.attributed_to, p)
+        for cl in c.claims.values():
+            self.check_claim(cl, entity, study)
+
+    def check_claim(self, cl: Claim, entity: Any, study: Any) -> None:
+        c, vocab = self.corpus, self.corpus.vocab
+        if cl.category not in vocab.claim_categories:
+            self.problem(cl.file, cl.line, cl.id, f"category: unknown claim category {cl.category!r} (one of {', '.join(sorted(vocab.claim_categories))})")
+        pred = vocab.predicates.get(cl.predicate)
+        if pred is None:
+            self.problem(cl.file, cl.line, cl.id, f"predicate: unknown predicate {cl.predicate!r} (one of {', '.join(sorted(vocab.predicates))})")
+        for role in ("subject", "object"):
+            key = getattr(cl, role)
+            allowed = (pred.subject_classes if role == "subject" else pred.object_classes) if pred else frozenset()
+            if key in c.cohorts or key in c.patients:
+                cls = COHORT if key in c.cohorts else PATIENT
+                if pred and cls not in allowed:
+                    self.problem(cl.file, cl.line, cl.id, f"{role}: {key!r} is a {'cohort' if cls == COHORT else 'patient'}, which predicate {pred.key!r} does not take as {role}")
+                continue
+            ent = c.resolve(key)
+            if ent is None:
+                entity(key, cl, role)
+            elif pred and vocab.categories[ent.category] not in allowed:
+                allowed_keys = sorted(filter(None, (vocab.category_key(a) or ("cohort" if a == COHORT else "patient" if a == PATIENT else None) for a in allowed)))
+                self.problem(cl.file, cl.line, cl.id,
+                             f"{role}: {key!r} is a {ent.category}; predicate {pred.key!r} takes a {' or '.join(allowed_keys)} as {role}")
+        if cl.population is not None and cl.population not in c.cohorts and cl.population not in c.patients:
+            self.problem(cl.file, cl.line, cl.id, f"population: unknown cohort or patient {cl.population!r}")
+        entity(cl.instrument, cl, "instrument", {"outcome_measure"})
+        if cl.direction is not None and cl.direction not in vocab.directions:
+            self.problem(cl.file, cl.line, cl.id, f"direction: unknown direction {cl.direction!r} (one of {', '.join(sorted(vocab.directions))})")
+        if cl.hedging not in vocab.hedging:
+            self.problem(cl.file, cl.line, cl.id, f"hedging: unknown hedging {cl.hedging!r} (one of {', '.join(sorted(vocab.hedging))})")
+        if cl.evidence is not None and (why := curie_problem(cl.evidence)):
+            self.problem(cl.file, cl.line, cl.id, f"evidence: {why}")
+        study(cl.attributed_to, cl)
+        for other in cl.disagrees_with:
+            if other not in c.claims:
+                self.problem(cl.file, cl.line, cl.id, f"disagrees_with: unknown claim {other!r}")
+            elif other == cl.id:
+                self.problem(cl.file, cl.line, cl.id, "disagrees_with: a claim cannot disagree with itself")
+
+    def check_quotes(self) -> None:
+        """Find every quote in its paper's text and remember where."""
+        c = self.corpus
+        records: list[Any] = [*c.cohorts.values(), *c.patients.values(), *c.claims.values()]
+        for rec in records:
+            paper = c.papers[c.source_of[rec.id]]
+            seed = c.sources_dir / (paper.seed or "")
+            if not seed.is_file():
+                continue  # already reported on the paper
+            text = paper_text(seed.resolve())
+            for i, quote in enumerate(rec.quote):
+                match = text.find(quote)
+                if match is None:
+                    short = quote if len(quote) <= 80 else quote[:77] + "..."
+                    self.problem(rec.file, rec.line, rec.id, f"quote not found in {paper.seed} ({paper.id}): {short!r}")
+                else:
+                    c.quotes[(rec.id, i)] = match
+
+
+def load_corpus(data_dir: Path, sources_dir: Path, vocab: Vocabulary | None = None) -> Corpus:
+    """Read and check everything in ``data_dir``; raise DataError listing every problem."""
+    data_dir = Path(data_dir)
+    loader = _Loader(data_dir, Path(sources_dir), vocab or default_vocabulary())
+    if not data_dir.is_dir():
+        raise DataError([Problem(display_path(data_dir), None, None, "data directory not found")])
+    if not Path(sources_dir).is_dir():
+        loader.problem(sources_dir, None, None, "sources directory (paper texts) not found; pass --sources")
+    sources = data_dir / "sources.yaml"
+    if not sources.is_file():
+        loader.problem(sources, None, None, "missing: every corpus needs sources.yaml")
+    else:
+        loader.load_sources(sources)
+    loader.load_entities(sorted((data_dir / "entities").glob("*.yaml")))
+    for path in sorted((data_dir / "claims").glob("*.yaml")):
+        loader.load_claims_file(path)
+    loader.check_references()
+    loader.check_quotes()
+    if loader.problems:
+        raise DataError(loader.problems)
+    return loader.corpus
+
+
+# -- helpers ----------------------------------------------------------------
+def _items(seq: Any) -> Iterable[tuple[Any, int]]:
+    """The items of a YAML list with their 1-based line numbers."""
+    if not isinstance(seq, CommentedSeq):
+        return []
+    return [(item, seq.lc.item(i)[0] + 1) for i, item in enumerate(seq)]
+
+
+def _field_line(raw: Any, loc: list[str], default: int) -> int:
+    """The line of the innermost field of ``loc`` found in the YAML mapping."""
+    line, node = default, raw
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            line = node.lc.key(part)[0] + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and part.isdigit() and int(part) < len(node):
+            line = node.lc.item(int(part))[0] + 1
+            node = node[int(part)]
+        else:
+            break
+    return line
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _number(text: str, column: str) -> Decimal | None:
+    text = text.strip()
+    if text in NA:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"column {column!r}: {text!r} is not a number") from None
+
+
+def _patient_row(row: dict[str, str]) -> dict[str, Any]:
+    """Turn one CSV row into the fields of a Patient."""
+    list_cols = ("autoantibodies", "previous_treatments", "drugs", "quote")
+    raw: dict[str, Any] = {}
+    measurements: dict[tuple[str, str], dict[str, Any]] = {}
+    dose: dict[str, Any] = {}
+    for column, cell in row.items():
+        if column is None:
+            raise ValueError("row has more cells than the header")
+        cell = (cell or "").strip()
+        if m := MEASUREMENT_COLUMN.match(column):
+            value = _number(cell, column)
+            if value is None:
+                continue
+            rec = measurements.setdefault((m["instrument"], m["time"]), {"instrument": m["instrument"], "time": m["time"]})
+            rec[m["part"] or "value"] = value
+        elif column.startswith("dose_"):
+            if cell not in NA:
+                dose[column.removeprefix("dose_")] = cell
+        elif column in list_cols:
+            raw[column] = [] if cell in NA else [x.strip() for x in cell.split(";") if x.strip()]
+        elif column == "seronegative":
+            raw[column] = cell.lower() in ("true", "yes", "1")
+        elif cell not in NA:
+            raw[column] = cell
+    for key, rec in measurements.items():
+        if "value" not in rec:
+            raise ValueError(f"measurement {key[0]}@{key[1]} has an sd but no value")
+    raw["measurements"] = [measurements[k] for k in measurements]
+    if dose:
+        raw["dose"] = dose
+    return raw

@@ -1,0 +1,265 @@
+"""Typed models of what curators write in data/.
+
+One model per kind of record (paper or study, entity, cohort, patient, claim)
+and one for the numbers a paper gives (:class:`Stat`, :class:`PValue`). The
+models check what a single record can check by itself -- types, ranges,
+n <= N, a percentage consistent with n/N, a follow-up only with a baseline;
+checks that need the whole corpus (unknown keys, duplicate ids, quotes in
+the paper) are in :mod:`jakkg.load`.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+DURATION_PATTERN = re.compile(r"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?$")
+PERCENT_TOLERANCE = Decimal("0.5")  # a percentage printed rounded to a whole number
+
+
+def _as_list(value: Any) -> Any:
+    """Let curators write a single string where a list is expected."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+def _as_decimal(value: Any) -> Any:
+    """Keep numbers exactly as written: YAML floats go through their repr."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+StrList = Annotated[list[str], BeforeValidator(_as_list)]
+Number = Annotated[Decimal, BeforeValidator(_as_decimal)]
+
+
+class Record(BaseModel):
+    """Base for curated records: unknown fields are errors, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False)
+
+
+class Study(Record):
+    """A paper in the corpus (with a seed text) or a study a paper reports."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    citation: str
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    doi: str | None = Field(default=None, pattern=DOI_PATTERN)
+    design: StrList = Field(default_factory=list)
+    publication_type: str | None = None
+    seed: str | None = None
+    license: str | None = None
+    hal: str | None = None
+    note: str | None = None
+
+
+class Entity(Record):
+    """A drug, gene, pathway, disease, phenotype, outcome measure ... by its standard CURIE."""
+
+    key: str
+    curie: str
+    label: str
+    category: str
+    synonyms: StrList = Field(default_factory=list)
+    verified: bool = True
+    xrefs: StrList = Field(default_factory=list)
+    note: str | None = None
+
+
+class Stat(Record):
+    """A value as a paper reports it: mean (SD), median (IQR or range), or a single value."""
+
+    value: Number | None = None
+    mean: Number | None = None
+    sd: Number | None = Field(default=None, ge=0)
+    median: Number | None = None
+    q1: Number | None = None
+    q3: Number | None = None
+    min: Number | None = None
+    max: Number | None = None
+    out_of: Number | None = Field(default=None, gt=0)
+    unit: str | None = None
+    frequency: str | None = None
+    time: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Stat:
+        numbers = [self.value, self.mean, self.median, self.min, self.max]
+        if all(v is None for v in numbers):
+            raise ValueError("a statistic needs at least one of value, mean, median, min, max")
+        if self.sd is not None and self.mean is None:
+            raise ValueError("sd given without mean")
+        if (self.q1 is None) != (self.q3 is None):
+            raise ValueError("q1 and q3 go together (an IQR has both ends)")
+        if self.q1 is not None and self.q3 is not None and self.q1 > self.q3:
+            raise ValueError(f"q1 ({self.q1}) is greater than q3 ({self.q3})")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        if self.median is not None and self.q1 is not None and not self.q1 <= self.median <= self.q3:  # type: ignore[operator]
+            raise ValueError(f"median ({self.median}) lies outside its IQR ({self.q1}-{self.q3})")
+        if self.value is not None and self.out_of is not None and self.value > self.out_of:
+            raise ValueError(f"value ({self.value}) exceeds the scale maximum ({self.out_of})")
+        if self.time is not None:
+            check_time_point(self.time)
+        return self
+
+
+class PValue(Record):
+    """A p-value with its comparator: ``p < 0.0001`` is value 0.0001, comparator '<'."""
+
+    value: Number = Field(ge=0, le=1)
+    comparator: Literal["=", "<", "<=", ">"] = "="
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, data: Any) -> Any:
+        if isinstance(data, (int, float, Decimal)):
+            return {"value": _as_decimal(data)}
+        if isinstance(data, str):
+            m = re.fullmatch(r"\s*(<=|≤|<|>|=)?\s*([0-9.eE-]+)\s*", data)
+            if not m:
+                raise ValueError(f"cannot read p-value {data!r} (write 0.018 or '<0.0001')")
+            comparator = {"≤": "<="}.get(m.group(1) or "=", m.group(1) or "=")
+            return {"value": Decimal(m.group(2)), "comparator": comparator}
+        return data
+
+
+def check_time_point(value: str) -> str:
+    """Accept an ISO 8601 duration (P3M) or a named time point key."""
+    if value in ("baseline", "last_follow_up") or DURATION_PATTERN.match(value):
+        return value
+    raise ValueError(f"time point {value!r} is neither an ISO 8601 duration (P3M, P1.8Y) nor baseline/last_follow_up")
+
+
+class Located(Record):
+    """A record that remembers where it was curated, for error messages and reports."""
+
+    file: str = Field(default="", exclude=True)
+    line: int = Field(default=0, exclude=True)
+
+
+class Cohort(Located):
+    """The patients a study reports on."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: str
+    size: int = Field(ge=0)
+    disease: str
+    drugs: StrList = Field(default_factory=list)
+    design: StrList = Field(default_factory=list)
+    attributed_to: str | None = None
+    quote: StrList = Field(min_length=1)
+    note: str | None = None
+
+
+class Measurement(Record):
+    """One patient's value on one outcome measure at one time point."""
+
+    instrument: str
+    time: str
+    value: Number
+    sd: Number | None = Field(default=None, ge=0)
+    out_of: Number | None = Field(default=None, gt=0)
+    unit: str | None = None
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, v: str) -> str:
+        return check_time_point(v)
+
+
+class Patient(Located):
+    """One patient of a case report or of a per-patient table."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    cohort: str
+    label: str | None = None
+    age_years: Number | None = Field(default=None, ge=0, le=120)
+    sex: Literal["F", "M"] | None = None
+    disease: str
+    disease_duration_years: Number | None = Field(default=None, ge=0, le=120)
+    autoantibodies: StrList = Field(default_factory=list)
+    seronegative: bool = False
+    previous_treatments: StrList = Field(default_factory=list)
+    drugs: StrList = Field(default_factory=list)
+    dose: Stat | None = None
+    measurements: list[Measurement] = Field(default_factory=list)
+    attributed_to: str | None = None
+    quote: StrList = Field(min_length=1)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _serology(self) -> Patient:
+        if self.seronegative and self.autoantibodies:
+            raise ValueError("a seronegative patient cannot list autoantibodies")
+        return self
+
+
+class Claim(Located):
+    """One statement of a paper as subject-predicate-object with qualifiers and quote."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    category: str
+    subject: str
+    predicate: str
+    object: str
+    population: str | None = None
+    instrument: str | None = None
+    n: int | None = Field(default=None, ge=0)
+    N: int | None = Field(default=None, ge=0)
+    percent: Number | None = Field(default=None, ge=0, le=100)
+    value: Stat | None = None
+    baseline: Stat | None = None
+    followup: Stat | None = None
+    follow_up_duration: Stat | None = None
+    time_to_effect: Stat | None = None
+    dose: Stat | None = None
+    p_value: PValue | None = None
+    time_point: str | None = None
+    direction: str | None = None
+    negated: bool = False
+    hedging: str = "asserted"
+    attributed_to: str | None = None
+    evidence: str | None = None
+    disagrees_with: StrList = Field(default_factory=list)
+    quote: StrList = Field(min_length=1)
+    note: str | None = None
+
+    @field_validator("time_point")
+    @classmethod
+    def _time(cls, v: str | None) -> str | None:
+        return None if v is None else check_time_point(v)
+
+    @field_validator("quote")
+    @classmethod
+    def _non_empty_quotes(cls, v: list[str]) -> list[str]:
+        if any(not q.strip() for q in v):
+            raise ValueError("empty quote")
+        return v
+
+    @model_validator(mode="after")
+    def _numbers_agree(self) -> Claim:
+        if self.n is not None and self.N is not None and self.n > self.N:
+            raise ValueError(f"n ({self.n}) is greater than N ({self.N})")
+        if self.n is not None and self.N is None:
+            raise ValueError("n given without N")
+        if self.percent is not None and self.n is not None and self.N:
+            expected = Decimal(100 * self.n) / Decimal(self.N)
+            if abs(expected - self.percent) > PERCENT_TOLERANCE:
+                raise ValueError(
+                    f"percent ({self.percent}) does not match n/N = {self.n}/{self.N} = {expected:.1f}%"
+                )
+        if self.followup is not None and self.baseline is None:
+            raise ValueError("followup given without baseline (a change needs its starting value)")
+        if self.direction == "not_observed" and not self.negated:
+            raise ValueError("direction not_observed needs negated: true (the event did not occur)")
+        return self
