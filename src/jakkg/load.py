@@ -27,7 +27,7 @@ from ruamel.yaml.error import MarkedYAMLError
 
 from .errors import DataError, Problem, display_path
 from .identifiers import curie_problem
-from .model import Claim, Cohort, Entity, Measurement, Patient, Stat, Study
+from .model import Claim, Cohort, Entity, Patient, Skipped, Study
 from .quotes import QuoteMatch, paper_text
 from .vocab import COHORT, PATIENT, Vocabulary, default_vocabulary
 
@@ -48,6 +48,7 @@ class Corpus:
     cohorts: dict[str, Cohort] = field(default_factory=dict)
     patients: dict[str, Patient] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
+    skipped: dict[str, list[Skipped]] = field(default_factory=dict)  # paper id -> skipped sentences
     source_of: dict[str, str] = field(default_factory=dict)  # record id -> paper id
     quotes: dict[tuple[str, int], QuoteMatch] = field(default_factory=dict)  # (record id, i) -> match
     vocab: Vocabulary = field(default_factory=default_vocabulary)
@@ -184,8 +185,13 @@ class _Loader:
             self.load_patient_table(self.corpus.data_dir / str(name), source, path)
         for raw, line in _items(doc.get("claims") or []):
             self.add(Claim, raw, path, line, source, self.corpus.claims)
+        for raw, line in _items(doc.get("skipped") or []):
+            skip = self.build(Skipped, raw, path, line, None)
+            if skip is not None:
+                skip.file, skip.line = display_path(path), line
+                self.corpus.skipped.setdefault(source, []).append(skip)
         for key in doc:
-            if key not in ("source", "cohorts", "patients", "patient_tables", "claims"):
+            if key not in ("source", "cohorts", "patients", "patient_tables", "claims", "skipped"):
                 self.problem(path, doc.lc.key(key)[0] + 1, None, f"unknown section {key!r}")
 
     def add(self, model: type[BaseModel], raw: Any, path: Path, line: int, source: str, target: dict[str, Any]) -> None:
@@ -314,6 +320,15 @@ class _Loader:
                     self.problem(rec.file, rec.line, rec.id, f"quote not found in {paper.seed} ({paper.id}): {short!r}")
                 else:
                     c.quotes[(rec.id, i)] = match
+        for paper_id, skips in c.skipped.items():
+            seed = c.sources_dir / (c.papers[paper_id].seed or "")
+            if not seed.is_file():
+                continue
+            text = paper_text(seed.resolve())
+            for skip in skips:
+                for quote in skip.quote:
+                    if text.find(quote) is None:
+                        self.problem(skip.file, skip.line, "skipped", f"quote not found in {seed.name}: {quote[:80]!r}")
 
 
 def load_corpus(data_dir: Path, sources_dir: Path, vocab: Vocabulary | None = None) -> Corpus:

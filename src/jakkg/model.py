@@ -263,3 +263,10 @@ class Claim(Located):
         if self.direction == "not_observed" and not self.negated:
             raise ValueError("direction not_observed needs negated: true (the event did not occur)")
         return self
+
+
+class Skipped(Located):
+    """A sentence deliberately left without a claim, with the reason (for the coverage report)."""
+
+    quote: StrList = Field(min_length=1)
+    reason: str = Field(min_length=3)
