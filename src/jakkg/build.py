@@ -120,8 +120,13 @@ def patient_iri(patient_id: str) -> URIRef:
 
 
 def decimal(value: Decimal | int) -> Literal:
-    """A typed xsd:decimal literal that keeps the number as the paper printed it."""
-    return Literal(str(value), datatype=XSD.decimal)
+    """A typed xsd:decimal literal in canonical form ('27.0', '0.0001').
+
+    The canonical form always has a decimal point, so Turtle, TriG and
+    N-Triples carry the same lexical value (Turtle's decimal shorthand needs it).
+    """
+    text = format(Decimal(value), "f")
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
 
 
 def count(value: int) -> Literal:

@@ -200,8 +200,9 @@ class _Loader:
         if record is None:
             return
         record.file, record.line = display_path(path), line
-        if record.id in self.corpus.claims or record.id in self.corpus.cohorts or record.id in self.corpus.patients:
-            self.problem(path, line, record.id, f"duplicate id (ids of claims, cohorts and patients are unique across data/)")
+        first = self.corpus.claims.get(record.id) or self.corpus.cohorts.get(record.id) or self.corpus.patients.get(record.id)
+        if first is not None:
+            self.problem(path, line, record.id, f"duplicate id (first defined at {first.file}:{first.line}; ids of claims, cohorts and patients are unique across data/)")
             return
         target[record.id] = record
         self.corpus.source_of[record.id] = source

@@ -1,0 +1,115 @@
+"""The built graph: round trip, standard IRIs, negation, determinism, atomic output."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, Dataset, Graph, URIRef
+
+from jakkg.build import JAKKG, OA, claim_iri, part_iri
+from jakkg.identifiers import expand
+from jakkg.read import read_claims
+
+from .conftest import DATA, run_cli
+
+STANDARD_IRI_PREFIXES = (
+    "http://purl.obolibrary.org/obo/",
+    "https://identifiers.org/",
+    "https://w3id.org/biolink/vocab/",
+    "https://loinc.org/",
+    "https://w3id.org/jakkg/vocab/",  # minted, always marked unverified
+)
+
+
+def test_round_trip_yaml_rdf_parse_gives_the_same_claims(built: Path, corpus) -> None:
+    """YAML -> RDF (TriG on disk) -> parse -> the very claims that were loaded."""
+    ds = Dataset()
+    ds.parse(built / "jakdm.trig", format="trig")
+    back = read_claims(ds)
+    assert set(back) == set(corpus.claims)
+    for claim_id, claim in corpus.claims.items():
+        expected = claim.model_dump()
+        expected["disagrees_with"] = sorted(expected["disagrees_with"])
+        assert back[claim_id].model_dump() == expected, claim_id
+        assert (back[claim_id].file, back[claim_id].line) == (claim.file, claim.line)
+
+
+def test_turtle_parses_and_entities_use_standard_iris(built: Path, corpus) -> None:
+    g = Graph().parse(built / "jakdm.ttl", format="turtle")
+    assert len(g) > 1000
+    for entity in corpus.entities.values():
+        iri = URIRef(expand(entity.curie))
+        assert (iri, None, None) in g, entity.key
+        assert str(iri).startswith(STANDARD_IRI_PREFIXES), iri
+        if str(iri).startswith("https://w3id.org/jakkg/"):
+            assert not entity.verified, f"{entity.key}: a minted identifier must be marked unverified"
+    assert URIRef("http://purl.obolibrary.org/obo/CHEBI_95341") in set(g.subjects())
+    assert URIRef("https://identifiers.org/hgnc:6190") in set(g.subjects())
+
+
+def test_ntriples_is_the_same_graph_as_turtle(built: Path) -> None:
+    ttl = Graph().parse(built / "jakdm.ttl", format="turtle")
+    nt = Graph().parse(built / "jakdm.nt", format="nt")
+    assert len(ttl) == len(nt)
+    assert set(ttl) == set(nt)
+
+
+def test_each_claim_is_a_nanopublication(dataset, corpus) -> None:
+    claim_id = "LC22-C017"
+    head = dataset.graph(part_iri(claim_id, "Head"))
+    assert len(head) == 4
+    assertion = dataset.graph(part_iri(claim_id, "assertion"))
+    assert (claim_iri(claim_id), RDF.type, JAKKG.EfficacyClaim) in assertion
+    provenance = dataset.graph(part_iri(claim_id, "provenance"))
+    assert len(list(provenance.subjects(OA.hasBody, claim_iri(claim_id)))) == 2
+    pubinfo = dataset.graph(part_iri(claim_id, "pubinfo"))
+    assert (claim_iri(claim_id), JAKKG.curationFile, None) in pubinfo
+
+
+def test_negated_claim_keeps_its_node_but_not_the_plain_triple(dataset, corpus) -> None:
+    negated = [c for c in corpus.claims.values() if c.negated]
+    assert negated, "the curated data has negated claims (events looked for and not seen)"
+    for claim in negated:
+        assertion = dataset.graph(part_iri(claim.id, "assertion"))
+        s = URIRef(expand(corpus.resolve(claim.subject).curie))
+        o = URIRef(expand(corpus.resolve(claim.object).curie))
+        p = corpus.vocab.predicates[claim.predicate].iri
+        assert (s, p, o) not in assertion, claim.id
+        assert (claim_iri(claim.id), RDF.subject, s) in assertion
+
+
+def test_numbers_are_typed_literals(dataset) -> None:
+    g = dataset.graph(part_iri("LC22-C017", "assertion"))
+    baseline = g.value(claim_iri("LC22-C017"), JAKKG.baseline)
+    mean = g.value(baseline, JAKKG.mean)
+    assert mean.datatype == URIRef("http://www.w3.org/2001/XMLSchema#decimal") and mean.toPython() == 27
+    p = g.value(claim_iri("LC22-C017"), JAKKG.pValue)
+    assert str(g.value(p, JAKKG.comparator)) == "<" and float(g.value(p, JAKKG.singleValue)) == 0.0001
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(folder.glob("jakdm.*"))}
+
+
+def test_same_data_gives_byte_identical_files(built: Path, tmp_path: Path, seeds_dir: Path) -> None:
+    result = run_cli("build", "--data", DATA, "--sources", seeds_dir, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert _digest(tmp_path) == _digest(built)
+    assert len(_digest(tmp_path)) == 3
+
+
+def test_stats_counts_classes_and_sources(built: Path) -> None:
+    result = run_cli("stats", built / "jakdm.trig")
+    assert result.exit_code == 0, result.output
+    assert "jakkg:Patient" in result.output and "16" in result.output
+    assert "Landon-Cardinal et al. 2022 (claims)" in result.output
+
+
+@pytest.mark.parametrize("name", ["missing.trig", "broken.ttl"])
+def test_stats_on_unusable_file_exits_2(tmp_path: Path, name: str) -> None:
+    if name == "broken.ttl":
+        (tmp_path / name).write_text("<a> <b> .\n")
+    result = run_cli("stats", tmp_path / name)
+    assert result.exit_code == 2
+    assert name in result.output

@@ -1,0 +1,106 @@
+"""Curated data checked against the papers' text, for every paper.
+
+- every measured number of a claim (statistics, percentages, p-values) is
+  printed in the claim's own quotes;
+- paper 002's Table 1 is in data/patients/002.csv row by row, read from the
+  table in the text itself.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from jakkg.model import Claim
+from jakkg.quotes import canonical
+
+STAT_FIELDS = ("value", "baseline", "followup", "follow_up_duration", "time_to_effect", "dose")
+NUMBER_FIELDS = ("value", "mean", "sd", "median", "q1", "q3", "min", "max", "out_of")
+
+
+def measured_numbers(claim: Claim) -> list[tuple[str, Decimal]]:
+    numbers = []
+    for name in STAT_FIELDS:
+        stat = getattr(claim, name)
+        for field in NUMBER_FIELDS if stat else ():
+            if (v := getattr(stat, field)) is not None:
+                numbers.append((f"{name}.{field}", v))
+    if claim.percent is not None:
+        numbers.append(("percent", claim.percent))
+    if claim.p_value is not None:
+        numbers.append(("p_value", claim.p_value.value))
+    return numbers
+
+
+def printed(number: Decimal, text: str) -> bool:
+    """Whether the number is printed in the text as a whole number token (27 in '27±13', not in '127')."""
+    forms = {format(number.normalize(), "f"), format(number, "f")}
+    return any(re.search(rf"(?<![\d.]){re.escape(f)}(?![\d]|\.\d)", text) for f in forms)
+
+
+def test_every_measured_number_is_printed_in_its_quotes(corpus) -> None:
+    missing = []
+    for claim in corpus.claims.values():
+        text = canonical(" ".join(claim.quote)).text
+        missing += [f"{claim.id} {field}={value}" for field, value in measured_numbers(claim) if not printed(value, text)]
+    assert not missing, "numbers not found in the claim's quotes: " + ", ".join(missing)
+
+
+def test_percent_patients_and_cohorts_are_linked(corpus) -> None:
+    for patient in corpus.patients.values():
+        assert patient.cohort in corpus.cohorts
+    for claim in corpus.claims.values():
+        if claim.population in corpus.cohorts and claim.N is not None and claim.n is None:
+            assert claim.N <= corpus.cohorts[claim.population].size, claim.id
+
+
+# -- paper 002, Table 1 -------------------------------------------------------------
+TABLE_ABBREVIATIONS = {
+    "CS": "corticosteroids", "HCQ": "hydroxychloroquine", "IVIg": "ivig", "PLEX": "plasma-exchange",
+    "MTX": "methotrexate", "AZA": "azathioprine", "MMF": "mycophenolate-mofetil", "RTX": "rituximab",
+    "TAC": "tacrolimus", "Cic": "ciclosporin", "CYC": "cyclophosphamide",
+}  # the table's own legend (lines 124-129 of the text)
+AUTOANTIBODY_TARGETS = {"Anti-TIF1 γ": ["TRIM33"], "Anti-SAE": ["SAE1", "UBA2"], "Anti-MDA5": ["IFIH1"], "Anti-NXP2": ["MORC3"], "Seronegative": []}
+
+
+def table_rows(seeds_dir) -> list[list[str]]:
+    text = (seeds_dir / "002_1d42a4933288283d.txt").read_text(encoding="utf-8")
+    rows = [ln for ln in text.splitlines() if re.match(r"^\| \d+ \|", ln)]
+    return [[c.strip() for c in ln.strip().strip("|").split("|")] for ln in rows]
+
+
+def value_sd(cell: str) -> tuple[Decimal | None, Decimal | None]:
+    parts = [p.strip() for p in cell.split("\\pm")]
+    num = lambda s: None if s == "NA" else Decimal(s)  # noqa: E731
+    return num(parts[0]), (num(parts[1]) if len(parts) > 1 else None)
+
+
+def test_table_1_has_sixteen_rows(corpus, seeds_dir) -> None:
+    assert len(table_rows(seeds_dir)) == 16
+    assert sorted(p for p in corpus.patients if p.startswith("LC22-P")) == [f"LC22-P{i:02d}" for i in range(1, 17)]
+
+
+@pytest.mark.parametrize("row_number", range(1, 17))
+def test_table_1_row_matches_patient_record(row_number: int, corpus, seeds_dir) -> None:
+    row = table_rows(seeds_dir)[row_number - 1]
+    num, age, sex, duration, antibody, previous, molecule, cdasi0, cdasi3, ifn0, ifn3, mmt0, mmt3, ck0, ck3 = row
+    patient = corpus.patients[f"LC22-P{row_number:02d}"]
+    assert int(num) == row_number
+    assert patient.age_years == Decimal(age) and patient.sex == sex
+    assert patient.disease_duration_years == Decimal(duration)
+    assert patient.autoantibodies == AUTOANTIBODY_TARGETS[antibody]
+    assert patient.seronegative == (antibody == "Seronegative")
+    expected_previous = [] if previous == "None" else [TABLE_ABBREVIATIONS[x.strip()] for x in previous.split(",")]
+    assert patient.previous_treatments == expected_previous
+    drug, dose = (x.strip() for x in molecule.split(","))
+    assert patient.drugs == [drug.lower()] and patient.dose.value == Decimal(dose) and patient.dose.unit == "mg/d"
+    measured = {(m.instrument, m.time): (m.value, m.sd) for m in patient.measurements}
+    for instrument, cells in (("cdasi", (cdasi0, cdasi3)), ("ifn-alpha", (ifn0, ifn3)), ("mmt8", (mmt0, mmt3)), ("ck", (ck0, ck3))):
+        for time, cell in zip(("P0M", "P3M"), cells):
+            value, sd = value_sd(cell)
+            if value is None:
+                assert (instrument, time) not in measured, (instrument, time)
+            else:
+                assert measured[(instrument, time)] == (value, sd), (instrument, time)
+    assert corpus.quotes[(patient.id, 0)].exact.startswith(f"| {row_number} |")

@@ -1,0 +1,111 @@
+"""Bad input stops the build with file, line and id, exit 1, and leaves build/ untouched."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from .conftest import copy_data, run_cli
+
+CLAIMS = "claims/002.yaml"
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= 1, f"fixture text not found: {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str | tuple[str, int]) -> int:
+    """The line number of the first (or n-th, for a (text, n) tuple) line containing the text."""
+    text, nth = needle if isinstance(needle, tuple) else (needle, 1)
+    hits = [i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in ln]
+    return hits[nth - 1]
+
+
+# Each case: how to break a copy of data/, the file and the text of the line the
+# message must point at (None: the claim's own first line), the id, and words of the message.
+CASES: list[tuple[str, Callable[[Path], None], str, str | tuple[str, int] | None, str | None, str]] = [
+    ("missing field", lambda d: replace_once(d / CLAIMS, "    predicate: contributes_to\n", ""),
+     CLAIMS, "- id: LC22-C001", "LC22-C001", "predicate: required field is missing"),
+    ("unknown entity key", lambda d: replace_once(d / CLAIMS, "object: thromboembolism", "object: thrombo-embolism"),
+     CLAIMS, "- id: LC22-C027", "LC22-C027", "unknown entity 'thrombo-embolism'"),
+    ("malformed CURIE", lambda d: replace_once(d / "entities/reference.yaml", "curie: CHEBI:95341", "curie: CHEBI95341"),
+     "entities/reference.yaml", "curie: CHEBI95341", "baricitinib", "malformed CURIE"),
+    ("unknown CURIE prefix", lambda d: replace_once(d / "entities/reference.yaml", "curie: CHEBI:95341", "curie: NOTAPREFIX:95341"),
+     "entities/reference.yaml", "curie: NOTAPREFIX:95341", "baricitinib", "unknown CURIE prefix"),
+    ("quote not in source", lambda d: replace_once(d / CLAIMS, '"No patients developed cancer."', '"No patients developed lymphoma."'),
+     CLAIMS, "- id: LC22-C029", "LC22-C029", "quote not found in 002_1d42a4933288283d.txt"),
+    ("number changed in quote", lambda d: replace_once(d / CLAIMS, '"At baseline, mean ± SD CDASI was 27 ± 13"\n', '"At baseline, mean ± SD CDASI was 28 ± 13"\n'),
+     CLAIMS, "- id: LC22-C012", "LC22-C012", "quote not found"),
+    ("duplicate claim id", lambda d: replace_once(d / CLAIMS, "- id: LC22-C002", "- id: LC22-C001"),
+     CLAIMS, ("- id: LC22-C001", 2), "LC22-C001", "duplicate id (first defined at"),
+    ("n greater than N", lambda d: replace_once(d / CLAIMS, "    n: 9\n    N: 16\n    percent: 56", "    n: 17\n    N: 16\n    percent: 56"),
+     CLAIMS, "- id: LC22-C010", "LC22-C010", "n (17) is greater than N (16)"),
+    ("percentage contradicts n/N", lambda d: replace_once(d / CLAIMS, "percent: 88", "percent: 80"),
+     CLAIMS, "- id: LC22-C009", "LC22-C009", "percent (80) does not match n/N"),
+    ("negative SD", lambda d: replace_once(d / CLAIMS, "value: {mean: 120, sd: 31, time: baseline}", "value: {mean: 120, sd: -31, time: baseline}"),
+     CLAIMS, "value: {mean: 120, sd: -31", "LC22-C013", "value.sd: Input should be greater than or equal to 0"),
+    ("follow-up without baseline", lambda d: replace_once(d / CLAIMS, "    baseline: {mean: 27, sd: 13, time: baseline}\n    followup: {mean: 8", "    followup: {mean: 8"),
+     CLAIMS, "- id: LC22-C041", "LC22-C041", "followup given without baseline"),
+    ("predicate does not take a drug as object", lambda d: replace_once(d / CLAIMS, "object: interferon-signalling\n    hedging: speculative", "object: baricitinib\n    hedging: speculative"),
+     CLAIMS, "- id: LC22-C002", "LC22-C002", "'baricitinib' is a drug; predicate 'negatively_regulates' takes a pathway"),
+    ("unknown field", lambda d: replace_once(d / CLAIMS, "    hedging: suggested\n    attributed_to: huard-2017", "    hedging: suggested\n    atributed_to: huard-2017"),
+     CLAIMS, "atributed_to: huard-2017", "LC22-C001", "unknown field"),
+    ("YAML syntax error", lambda d: replace_once(d / CLAIMS, "    category: mechanism\n", "    category: [mechanism\n"),
+     CLAIMS, None, None, "YAML syntax error"),
+    ("patient table bad number", lambda d: replace_once(d / "patients/002.csv", "LC22-P01,LC22,Patient 1 of Table 1 (Landon-Cardinal 2022),59,", "LC22-P01,LC22,Patient 1 of Table 1 (Landon-Cardinal 2022),fifty-nine,"),
+     "patients/002.csv", "LC22-P01,", "LC22-P01", "age_years"),
+]
+
+
+@pytest.fixture()
+def previous_build(built: Path, tmp_path: Path) -> Path:
+    """A build/ directory holding a good earlier build."""
+    out = tmp_path / "build"
+    out.mkdir()
+    for f in built.glob("jakdm.*"):
+        (out / f.name).write_bytes(f.read_bytes())
+    return out
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("name,breaks,file,line_text,item,words", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_is_reported_precisely_and_build_is_untouched(
+    name: str, breaks: Callable[[Path], None], file: str, line_text: str | tuple[str, int] | None, item: str | None, words: str,
+    tmp_path: Path, previous_build: Path, seeds_dir: Path,
+) -> None:
+    data = copy_data(tmp_path)
+    breaks(data)
+    before = digests(previous_build)
+    result = run_cli("build", "--data", data, "--sources", seeds_dir, "--out", previous_build)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert words in result.output, result.output
+    location = f"{data / file}" if not line_text else f"{data / file}:{line_of(data / file, line_text)}:"
+    hits = [ln for ln in result.output.splitlines() if words in ln]
+    assert any(location in ln for ln in hits), (location, hits)
+    if item:
+        assert any(f"[{item}]" in ln for ln in hits), hits
+    assert digests(previous_build) == before, "a failed build must not touch earlier outputs"
+
+
+def test_every_problem_is_reported_in_one_run(tmp_path: Path, seeds_dir: Path) -> None:
+    data = copy_data(tmp_path)
+    replace_once(data / CLAIMS, "percent: 88", "percent: 80")
+    replace_once(data / CLAIMS, "object: thromboembolism", "object: thrombo-embolism")
+    result = run_cli("build", "--data", data, "--sources", seeds_dir, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "LC22-C009" in result.output and "LC22-C027" in result.output
+    assert not (tmp_path / "out" / "jakdm.ttl").exists()
+
+
+def test_missing_sources_directory_is_reported(tmp_path: Path) -> None:
+    result = run_cli("build", "--sources", tmp_path / "nowhere", "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "nowhere" in result.output and "sources directory" in result.output
