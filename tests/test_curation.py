@@ -42,7 +42,7 @@ def printed(number: Decimal, text: str) -> bool:
 def test_every_measured_number_is_printed_in_its_quotes(corpus) -> None:
     missing = []
     for claim in corpus.claims.values():
-        text = canonical(" ".join(claim.quote)).text
+        text = "\n".join(canonical(q).text for q in claim.quote)
         missing += [f"{claim.id} {field}={value}" for field, value in measured_numbers(claim) if not printed(value, text)]
     assert not missing, "numbers not found in the claim's quotes: " + ", ".join(missing)
 
@@ -103,4 +103,5 @@ def test_table_1_row_matches_patient_record(row_number: int, corpus, seeds_dir) 
                 assert (instrument, time) not in measured, (instrument, time)
             else:
                 assert measured[(instrument, time)] == (value, sd), (instrument, time)
-    assert corpus.quotes[(patient.id, 0)].exact.startswith(f"| {row_number} |")
+    match = corpus.quotes[(patient.id, 0)]
+    assert match.exact.startswith(f"{row_number} | {age} | {sex} |") and match.prefix.endswith("\n| ")
