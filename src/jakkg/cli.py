@@ -89,3 +89,32 @@ def stats(graph_file: Path) -> None:
         width = max((len(k) for k, _ in rows), default=0)
         for key, value in rows:
             click.echo(f"  {key:<{width}}  {value:>6}")
+
+
+@main.command()
+@data_option
+@sources_option
+@click.option("--paper", "papers", multiple=True, help="Only this paper id (repeatable).")
+@click.option("--missing-only", is_flag=True, help="List only the sentences with no claim and no skip reason.")
+@click.option("--strict", is_flag=True, help="Exit 1 when a sentence has neither a claim nor a skip reason.")
+@click.option("--output", type=click.Path(path_type=Path), default=None, help="Also write the report to this file.")
+@reports_errors
+def coverage(data_dir: Path, sources_dir: Path | None, papers: tuple[str, ...], missing_only: bool, strict: bool, output: Path | None) -> None:
+    """Per paper, every sentence of the body with the claims that quote it, or why it was skipped."""
+    from .coverage import corpus_coverage, format_report, write_report
+    from .errors import UsageError
+    from .load import load_corpus
+
+    corpus = load_corpus(data_dir, sources_dir or default_sources())
+    unknown = [p for p in papers if p not in corpus.papers]
+    if unknown:
+        raise UsageError(f"unknown paper id(s): {', '.join(unknown)} (known: {', '.join(sorted(corpus.papers))})")
+    reports = [r for r in corpus_coverage(corpus) if not papers or r.paper in papers]
+    text = format_report(reports, missing_only=missing_only)
+    click.echo(text)
+    if output:
+        write_report(output, format_report(reports))
+    missing = sum(r.count("missing") for r in reports)
+    if strict and missing:
+        click.echo(f"{missing} sentence(s) have neither a claim nor a skip reason", err=True)
+        sys.exit(1)

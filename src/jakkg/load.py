@@ -49,6 +49,7 @@ class Corpus:
     patients: dict[str, Patient] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
     skipped: dict[str, list[Skipped]] = field(default_factory=dict)  # paper id -> skipped sentences
+    skip_matches: dict[str, list[tuple[QuoteMatch, str]]] = field(default_factory=dict)  # paper id -> (where, reason)
     source_of: dict[str, str] = field(default_factory=dict)  # record id -> paper id
     quotes: dict[tuple[str, int], QuoteMatch] = field(default_factory=dict)  # (record id, i) -> match
     vocab: Vocabulary = field(default_factory=default_vocabulary)
@@ -328,8 +329,10 @@ class _Loader:
             text = paper_text(seed.resolve())
             for skip in skips:
                 for quote in skip.quote:
-                    if text.find(quote) is None:
+                    if (match := text.find(quote)) is None:
                         self.problem(skip.file, skip.line, "skipped", f"quote not found in {seed.name}: {quote[:80]!r}")
+                    else:
+                        c.skip_matches.setdefault(paper_id, []).append((match, skip.reason))
 
 
 def load_corpus(data_dir: Path, sources_dir: Path, vocab: Vocabulary | None = None) -> Corpus:

@@ -59,6 +59,7 @@ class Study(Record):
     seed: str | None = None
     license: str | None = None
     hal: str | None = None
+    body: StrList = Field(default_factory=list, max_length=2)
     note: str | None = None
 
 
