@@ -99,11 +99,15 @@ def test_same_data_gives_byte_identical_files(built: Path, tmp_path: Path, seeds
     assert len(_digest(tmp_path)) == 3
 
 
-def test_stats_counts_classes_and_sources(built: Path) -> None:
+def test_stats_counts_classes_and_sources(built: Path, corpus) -> None:
+    import re
+
     result = run_cli("stats", built / "jakdm.trig")
     assert result.exit_code == 0, result.output
-    assert "jakkg:Patient" in result.output and "16" in result.output
-    assert "Landon-Cardinal et al. 2022 (claims)" in result.output
+    assert re.search(rf"jakkg:Patient\s+{len(corpus.patients)}\n", result.output), result.output
+    assert re.search(rf"jakkg:Claim\s+{len(corpus.claims)}\n", result.output), result.output
+    own = sum(1 for c in corpus.claims.values() if corpus.source_of[c.id] == "landon-cardinal-2022")
+    assert re.search(rf"Landon-Cardinal et al. 2022 \(claims\)\s+{own}\n", result.output), result.output
 
 
 @pytest.mark.parametrize("name", ["missing.trig", "broken.ttl"])

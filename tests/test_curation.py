@@ -33,8 +33,13 @@ def measured_numbers(claim: Claim) -> list[tuple[str, Decimal]]:
     return numbers
 
 
+WORDS = {Decimal(50): "half", Decimal(100): "all"}  # numbers papers write as words
+
+
 def printed(number: Decimal, text: str) -> bool:
     """Whether the number is printed in the text as a whole number token (27 in '27±13', not in '127')."""
+    if number in WORDS and WORDS[number] in text.lower():
+        return True
     forms = {format(number.normalize(), "f"), format(number, "f")}
     return any(re.search(rf"(?<![\d.]){re.escape(f)}(?![\d]|\.\d)", text) for f in forms)
 

@@ -43,9 +43,17 @@ def read_dataset(path: Path) -> Dataset:
     return ds
 
 
+def _short(ds: Dataset, iri) -> str:
+    """A CURIE using the file's own prefixes, else the Bioregistry's, else the IRI."""
+    try:
+        return ds.namespace_manager.curie(iri, generate=False)
+    except (KeyError, ValueError):
+        return compress(str(iri)) or str(iri)
+
+
 def graph_stats(ds: Dataset) -> dict[str, list[tuple[str, int]]]:
     """Instances per class and claims per source paper."""
-    classes = [(compress(str(r[0])) or str(r[0]), int(r[1])) for r in ds.query(CLASS_COUNTS)]
+    classes = [(_short(ds, r[0]), int(r[1])) for r in ds.query(CLASS_COUNTS)]
     sources = []
     for label, claims, attributed in ds.query(SOURCE_COUNTS):
         sources.append((f"{label} (claims)", int(claims)))
