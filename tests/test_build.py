@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Dataset, Graph, URIRef
 
-from jakkg.build import JAKKG, OA, claim_iri, part_iri
+from jakkg.build import JAKKG, OA, GraphBuilder, claim_iri, part_iri
 from jakkg.identifiers import expand
 from jakkg.read import read_claims
 
@@ -70,10 +70,10 @@ def test_each_claim_is_a_nanopublication(dataset, corpus) -> None:
 def test_negated_claim_keeps_its_node_but_not_the_plain_triple(dataset, corpus) -> None:
     negated = [c for c in corpus.claims.values() if c.negated]
     assert negated, "the curated data has negated claims (events looked for and not seen)"
+    node = GraphBuilder(corpus).node  # entity, cohort or patient IRI
     for claim in negated:
         assertion = dataset.graph(part_iri(claim.id, "assertion"))
-        s = URIRef(expand(corpus.resolve(claim.subject).curie))
-        o = URIRef(expand(corpus.resolve(claim.object).curie))
+        s, o = node(claim.subject), node(claim.object)
         p = corpus.vocab.predicates[claim.predicate].iri
         assert (s, p, o) not in assertion, claim.id
         assert (claim_iri(claim.id), RDF.subject, s) in assertion

@@ -18,7 +18,7 @@ import pytest
 from rdflib import Dataset, Namespace, URIRef
 
 from jakkg.load import Corpus
-from jakkg.model import Claim
+from jakkg.model import check_time_point, Claim
 
 PAPER = "mastrolia"
 SEED = "003_b0a1c8a39bb6b0ac.txt"
@@ -33,11 +33,13 @@ def number(text: str) -> Decimal:
 
 
 def months(text: str) -> str:
-    return f"P{int(number(text))}M"
+    """Months as the model stores them: canonical xsd:duration (27 months is P2Y3M)."""
+    return check_time_point(f"P{int(number(text))}M")
 
 
 def weeks(text: str) -> str:
-    return f"P{int(number(text))}W"
+    """Weeks as the model stores them: xsd:duration has no weeks, so P9W is kept as P63D."""
+    return check_time_point(f"P{int(number(text))}W")
 
 
 def field(record: Any, path: str) -> Any:
@@ -191,7 +193,7 @@ def test_patient_dose_matches_the_text(corpus: Corpus, seed_text: str) -> None:
     [
         ("mmt8", "baseline", r"scores were (?P<v>\d+)/(?P<o>\d+) and \d+/\d+, respectively"),
         ("cmas", "baseline", r"scores were \d+/\d+ and (?P<v>\d+)/(?P<o>\d+), respectively"),
-        ("mmt8", "P9W", r"MMT score (?P<v>\d+)/(?P<o>\d+)"),
+        ("mmt8", "P63D", r"MMT score (?P<v>\d+)/(?P<o>\d+)"),
         ("wbmri-muscle-inflammation-score", "P6M", r"inflammation degree \((?P<v>\d+)/(?P<o>\d+) vs\."),
         ("wbmri-muscle-inflammation-score", "baseline", r"inflammation degree \(\d+/\d+ vs\. (?P<v>\d+)/(?P<o>\d+)\)"),
         ("wbmri-involved-muscle-groups", "P6M", r"muscle groups \((?P<v>\d+)/(?P<o>\d+) vs\."),

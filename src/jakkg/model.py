@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
-DURATION_PATTERN = re.compile(r"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?$")
+DURATION_PATTERN = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$")
 PERCENT_TOLERANCE = Decimal("0.5")  # a percentage printed rounded to a whole number
 
 
@@ -110,7 +110,7 @@ class Stat(Record):
         if self.value is not None and self.out_of is not None and self.value > self.out_of:
             raise ValueError(f"value ({self.value}) exceeds the scale maximum ({self.out_of})")
         if self.time is not None:
-            check_time_point(self.time)
+            self.time = check_time_point(self.time)
         return self
 
 
@@ -135,10 +135,26 @@ class PValue(Record):
 
 
 def check_time_point(value: str) -> str:
-    """Accept an ISO 8601 duration (P3M) or a named time point key."""
-    if value in ("baseline", "last_follow_up") or DURATION_PATTERN.match(value):
+    """Accept an ISO 8601 duration (P3M) or a named time point key.
+
+    Durations are stored in the canonical xsd:duration form that RDF tools
+    write (P27M is P2Y3M; weeks, which xsd:duration lacks, become days: P9W
+    is P63D), so the curated value, the graph and the value read back agree.
+    """
+    if value in ("baseline", "last_follow_up"):
         return value
-    raise ValueError(f"time point {value!r} is neither an ISO 8601 duration (P3M, P1.8Y) nor baseline/last_follow_up")
+    m = DURATION_PATTERN.match(value)
+    if not m:
+        raise ValueError(
+            f"time point {value!r} is neither an xsd:duration in whole units (P3M, P18M, P9W, P2Y) "
+            "nor baseline/last_follow_up (xsd:duration has no fractions of years or months: write P22M, not P1.8Y)"
+        )
+    from rdflib import XSD, Literal
+
+    if m.group(3):  # weeks -> days
+        days = int(m.group(3)[:-1]) * 7 + (int(m.group(4)[:-1]) if m.group(4) else 0)
+        value = "P" + (m.group(1) or "") + (m.group(2) or "") + f"{days}D"
+    return str(Literal(value, datatype=XSD.duration))
 
 
 class Located(Record):
