@@ -52,7 +52,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from rdflib import OWL, RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
@@ -75,6 +75,10 @@ REASONED_FILE = "jakdm-reasoned.ttl"
 ONTOLOGY_FILES = ("jakkg.ttl", "jakkg-axioms.ttl")
 JAVA_HINT = "Java 11+ is needed for reasoning; install it with e.g. `apt-get install default-jre-headless`"
 MAX_EXPLAIN_CHECKS = 80  # HermiT runs QuickXplain may spend on one explanation
+# Datatypes of the OWL 2 datatype map that jakkg uses; HermiT rejects others
+# (xsd:duration, xsd:gYear), so values of those types are not given to it.
+OWL2_DATATYPES = {XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long,
+                  XSD.boolean, XSD.string, XSD.double, XSD.float, XSD.dateTime, XSD.anyURI, RDF.langString}
 
 
 class InconsistentGraph(JakkgError):
@@ -230,7 +234,7 @@ def entity_facts(ds: Graph, schema: Schema) -> Facts:
                 f.relations.add((s, p, o))  # type: ignore[arg-type]
     for p in schema.data_properties:
         for s, o in ds.subject_objects(p):
-            if s in f.individuals and isinstance(o, Literal):
+            if s in f.individuals and isinstance(o, Literal) and (o.datatype is None or o.datatype in OWL2_DATATYPES):
                 f.values.add((s, p, o))  # type: ignore[arg-type]
     return f
 
@@ -849,7 +853,8 @@ def summary(result: Reasoning) -> Iterator[str]:
     f = result.facts
     ns = list(result.inferred.namespaces())
     yield (f"consistent: HermiT found no contradiction between the ontology and {len(f.individuals)} entities, "
-           f"{len(f)} entity-level facts and {len(result.profiles)} per-paper target profiles")
+           f"{len(f)} entity-level facts and {len(result.profiles)} per-paper target profiles "
+           f"(HermiT {result.timings.get('hermit', 0):.1f} s)")
     yield f"inferred {len(result.new)} new triples:"
     for pred, n in result.counts().items():
         what = "class memberships (rdf:type)" if pred == str(RDF.type) else qname(URIRef(pred), ns)
