@@ -415,3 +415,36 @@ def test_missing_input_graph(tmp_path: Path) -> None:
     result = run_cli("reason", "--in", tmp_path / "nothing.trig", "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert "nothing.trig: file not found" in result.output
+
+
+def test_java_older_than_11_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import owlready2
+
+    fake = tmp_path / "java"
+    fake.write_text('#!/bin/sh\necho \'java version "1.8.0_292"\' >&2\n', encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(owlready2, "JAVA_EXE", str(fake))
+    with pytest.raises(reason.UsageError) as info:
+        reason.check_java()
+    assert str(info.value) == f"{JAVA_HINT} (found Java 8)"
+
+
+def test_importing_the_module_does_not_start_owlready2() -> None:
+    code = "import sys, jakkg.reason, jakkg.cli; assert 'owlready2' not in sys.modules, 'owlready2 imported eagerly'"
+    run = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+
+
+def test_readme_queries_run_on_the_reasoned_file(reasoned: Graph) -> None:
+    """The SPARQL examples of the README's reasoning section answer on jakdm-reasoned.ttl."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Reasoning (`jakkg reason`)", 1)[1].split("\n## ", 1)[0]
+    queries = re.findall(r"```sparql\n(.*?)```", section, flags=re.DOTALL)
+    assert len(queries) == 2
+    profile_rows = {(str(r[0]).rsplit("/", 1)[-1], str(r[1]).rsplit("/", 1)[-1]) for r in reasoned.query(queries[0])}
+    assert ("landon-cardinal-2019", "JAK2SparingInhibitor") in profile_rows
+    assert ("allenbach-2019", "JAK1JAK2Inhibitor") in profile_rows
+    flagged = {(str(r[0]), str(r[1]), r[2].toPython()) for r in reasoned.query(queries[1])}
+    assert (str(BARICITINIB), str(GROWTH_HORMONE), True) in flagged
