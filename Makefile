@@ -24,6 +24,7 @@ run: install  ## build the whole knowledge graph from data/ into build/
 	$(BIN)/jakkg build --data data --sources $(SOURCES) --out $(OUT)
 	$(BIN)/jakkg coverage --sources $(SOURCES) --output $(OUT)/coverage.txt --missing-only
 	$(BIN)/jakkg stats $(OUT)/jakdm.trig
+	$(BIN)/jakkg reason --in $(OUT)/jakdm.trig --out $(OUT)
 
 test: install  ## run the test suite
 	$(BIN)/pytest

@@ -118,3 +118,26 @@ def coverage(data_dir: Path, sources_dir: Path | None, papers: tuple[str, ...], 
     if strict and missing:
         click.echo(f"{missing} sentence(s) have neither a claim nor a skip reason", err=True)
         sys.exit(1)
+
+# -- jakkg reason (issue 5: OWL reasoning with owlready2 + HermiT) ------------
+@main.command()
+@click.option("--in", "in_path", type=click.Path(path_type=Path), default=DEFAULT_OUT / "jakdm.trig", show_default=True,
+              help="The built graph (.trig or .ttl).")
+@out_option
+@click.option("--ontology", "ontology_files", type=click.Path(path_type=Path), multiple=True,
+              help="Ontology Turtle file, repeatable [default: the packaged jakkg.ttl and jakkg-axioms.ttl].")
+@reports_errors
+def reason(in_path: Path, out_dir: Path, ontology_files: tuple[Path, ...]) -> None:
+    """Run HermiT on the ontology and the graph's entity-level facts; write
+    build/jakdm-inferred.ttl (new triples) and build/jakdm-reasoned.ttl (asserted + inferred).
+
+    Exits 1 when the graph contradicts the ontology (naming the individuals
+    and axioms), 2 when Java, the input or the ontology cannot be used.
+    """
+    from .reason import reason_file, summary
+
+    result = reason_file(in_path, out_dir, list(ontology_files) or None)
+    for line in summary(result):
+        click.echo(line)
+    for path in result.paths.values():
+        click.echo(f"  wrote {path}")

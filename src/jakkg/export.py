@@ -52,7 +52,8 @@ def trig(ds: Dataset) -> str:
         for line in lines:
             if line.startswith("@prefix"):
                 used[line] = line
-        content = "\n".join("    " + ln if ln else "" for ln in lines if not ln.startswith("@prefix")).strip("\n")
+        # no indentation: it would change the value of multi-line literals (quotes span lines)
+        content = "\n".join(ln for ln in lines if not ln.startswith("@prefix")).strip("\n")
         blocks.append(f"<{ctx.identifier}> {{\n{content}\n}}\n")
     header = sorted(used)
     return "\n".join(header) + "\n\n" + "\n".join(blocks)
