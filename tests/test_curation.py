@@ -111,3 +111,38 @@ def test_table_1_row_matches_patient_record(row_number: int, corpus, seeds_dir) 
                 assert measured[(instrument, time)] == (value, sd), (instrument, time)
     match = corpus.quotes[(patient.id, 0)]
     assert match.exact.startswith(f"{row_number} | {age} | {sex} |") and match.prefix.endswith("\n| ")
+
+
+# -- disagreements between papers are kept, and linked ----------------------------------
+def _linked(corpus, a: Claim, b: Claim) -> bool:
+    return b.id in a.disagrees_with or a.id in b.disagrees_with
+
+
+def _claims(corpus, paper: str, **fields):
+    return [c for c in corpus.claims.values() if corpus.source_of[c.id] == paper and all(getattr(c, k) == v for k, v in fields.items())]
+
+
+def test_tofacitinib_targets_disagree_between_000_and_001(corpus, seeds_dir) -> None:
+    text000 = (seeds_dir / "000_318a5eed6a80bcdd.txt").read_text(encoding="utf-8")
+    text001 = (seeds_dir / "001_9fd483e06a273bc1.txt").read_text(encoding="utf-8")
+    assert "tofacitinib (JAK1/2/3 inhibitor)" in text000 and "(JAK 1/3) inhibitor (tofacitinib)" in text001
+    t000 = {c.object for c in _claims(corpus, "allenbach-2019", subject="tofacitinib", predicate="inhibits")}
+    t001 = {c.object for c in _claims(corpus, "landon-cardinal-2019", subject="tofacitinib", predicate="inhibits")}
+    assert t000 == {"JAK1", "JAK2", "JAK3"} and t001 == {"JAK1", "JAK3"}
+    jak2 = _claims(corpus, "allenbach-2019", subject="tofacitinib", predicate="inhibits", object="JAK2")[0]
+    assert all(_linked(corpus, jak2, c) for c in _claims(corpus, "landon-cardinal-2019", subject="tofacitinib", predicate="inhibits"))
+
+
+def test_calcinosis_claims_disagree_and_both_sides_are_kept(corpus) -> None:
+    failed = [c for c in _claims(corpus, "allenbach-2019", object="calcinosis", predicate="ameliorates") if c.negated]
+    improved = _claims(corpus, "landon-cardinal-2019", object="calcinosis", predicate="ameliorates", direction="improved")
+    assert len(failed) == 2 and improved
+    assert all(any(_linked(corpus, f, i) for i in improved) for f in failed)
+
+
+def test_anti_mda5_lung_disease_outcomes_disagree(corpus) -> None:
+    sabbagh = _claims(corpus, "landon-cardinal-2019", subject="tofacitinib", object="interstitial-lung-disease", direction="improved")
+    own = [c for c in corpus.claims.values() if c.disagrees_with and corpus.source_of[c.id] in ("landon-cardinal-2019", "landon-cardinal-2022")]
+    assert sabbagh and any(_linked(corpus, s, o) for s in sabbagh for o in own if o.id != s.id)
+    died = corpus.claims["LC22-C021"]
+    assert died.object == "death" and any(_linked(corpus, died, s) for s in sabbagh)

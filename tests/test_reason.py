@@ -448,3 +448,19 @@ def test_readme_queries_run_on_the_reasoned_file(reasoned: Graph) -> None:
     assert ("allenbach-2019", "JAK1JAK2Inhibitor") in profile_rows
     flagged = {(str(r[0]), str(r[1]), r[2].toPython()) for r in reasoned.query(queries[1])}
     assert (str(BARICITINIB), str(GROWTH_HORMONE), True) in flagged
+
+
+def test_real_data_reasoning(built: Path, tmp_path: Path) -> None:
+    """On the curated papers: each drug's JAK class, its pathways, tofacitinib per paper, open world."""
+    r = run_cli("reason", "--in", built / "jakdm.trig", "--out", tmp_path)
+    assert r.exit_code == 0, r.output
+    g = Graph().parse(tmp_path / "jakdm-reasoned.ttl", format="turtle")
+    assert jak_classes(g, BARICITINIB) >= {JAKKG.JAKInhibitor, JAKKG.JAK1JAK2Inhibitor}
+    assert jak_classes(g, RUXOLITINIB) >= {JAKKG.JAKInhibitor, JAKKG.JAK1JAK2Inhibitor}
+    assert jak_classes(g, TOFACITINIB) >= {JAKKG.JAK1JAK2Inhibitor, JAKKG.JAK1JAK3Inhibitor}
+    for drug in (BARICITINIB, RUXOLITINIB, TOFACITINIB):  # JAK2 carries growth hormone signals
+        assert GROWTH_HORMONE in set(g.objects(drug, JAKKG.modulatesPathway)), drug
+    assert JAKKG.JAK1JAK2Inhibitor in profile_classes(g, TOFACITINIB, "allenbach-2019")
+    p001 = profile_classes(g, TOFACITINIB, "landon-cardinal-2019")
+    assert JAKKG.JAK2SparingInhibitor in p001 and JAKKG.JAK1JAK2Inhibitor not in p001
+    assert not list(g.predicates(BARICITINIB, HERPES_ZOSTER))  # 000: "did not develop ... herpes zoster"
