@@ -89,3 +89,35 @@ def stats(graph_file: Path) -> None:
         width = max((len(k) for k, _ in rows), default=0)
         for key, value in rows:
             click.echo(f"  {key:<{width}}  {value:>6}")
+
+
+# -- evidence network: networkx projection, analytics, exports, pictures (issue 7) --------------
+graph_file_argument = click.argument("graph_file", type=click.Path(path_type=Path), required=False)
+
+
+@main.command("graph")
+@graph_file_argument
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Write jakdm.graphml, jakdm.gexf and jakdm.nodelink.json here [default: build, unless --summary alone].")
+@click.option("--summary", is_flag=True, help="Print the analytics tables: statistics, mechanistic paths, sources per edge, disagreements.")
+@reports_errors
+def graph_command(graph_file: Path | None, out_dir: Path | None, summary: bool) -> None:
+    """Project the built graph (GRAPH_FILE, default OUT/jakdm.trig) onto a networkx evidence network.
+
+    Writes GraphML and GEXF (Gephi, Cytoscape) and node-link JSON; with
+    --summary (and no --out) only prints the tables.
+    """
+    from .analytics import summary_report
+    from .graph import load_projection, write_exports
+
+    write = out_dir is not None or not summary
+    out_dir = out_dir or DEFAULT_OUT
+    G = load_projection(graph_file or out_dir / "jakdm.trig")
+    if summary:
+        click.echo(summary_report(G), nl=False)
+    if write:
+        paths = write_exports(G, out_dir)
+        n_claims = sum(d["n_claims"] for _, _, d in G.edges(data=True))
+        click.echo(f"evidence network: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges, {n_claims} claims")
+        for path in paths.values():
+            click.echo(f"  wrote {path}")
