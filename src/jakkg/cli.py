@@ -121,3 +121,21 @@ def graph_command(graph_file: Path | None, out_dir: Path | None, summary: bool) 
         click.echo(f"evidence network: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges, {n_claims} claims")
         for path in paths.values():
             click.echo(f"  wrote {path}")
+
+
+@main.command("draw")
+@graph_file_argument
+@out_option
+@reports_errors
+def draw_command(graph_file: Path | None, out_dir: Path) -> None:
+    """Draw the evidence network of GRAPH_FILE (default OUT/jakdm.trig): PNG, SVG and an interactive HTML page."""
+    from .draw import write_pictures
+    from .errors import UsageError, display_path
+    from .graph import load_projection
+
+    source = graph_file or out_dir / "jakdm.trig"
+    G = load_projection(source)
+    if G.number_of_edges() == 0:
+        raise UsageError(f"{display_path(source)}: the graph has no claims, so there is nothing to draw")
+    for path in write_pictures(G, out_dir).values():
+        click.echo(f"  wrote {path}")
