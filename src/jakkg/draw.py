@@ -42,9 +42,17 @@ PNG_DPI = 200
 MARGIN = 22.0
 HEADER = 62.0  # title, subtitle and column titles above the boxes
 TEXT_COLOUR = "#1A1A1A"
+MIN_CONTENT_WIDTH = 640.0
+BADGE_RADIUS = 5.0
+DISAGREE_COLOUR = "#B2182B"
 
 
 # -- shared helpers -------------------------------------------------------------------
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """'1 claim', '2 claims'."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
 def edge_width(n_claims: int) -> float:
     """Line width (points) for an edge backed by ``n_claims`` claims: logarithmic, so one strong edge does not swamp the rest."""
     return round(0.9 + 1.3 * math.log2(max(n_claims, 1)), 2)
@@ -108,8 +116,9 @@ def figure(G: nx.MultiDiGraph, style: GraphStyle | None = None, metrics: Metrics
     kinds = style.kind_styles()
     marked = disagreeing_edges(H, style)
 
-    legend_h = _legend_height(H, style, layout.width)
-    W = layout.width + 2 * MARGIN
+    content_w = max(layout.width, MIN_CONTENT_WIDTH)  # room for the title, legend and notes
+    legend_h = _legend_height(H, style, content_w)
+    W = content_w + 2 * MARGIN
     Ht = HEADER + layout.height + legend_h + 2 * MARGIN
     fig = Figure(figsize=(W / 72, Ht / 72))
     FigureCanvasAgg(fig)
@@ -122,13 +131,15 @@ def figure(G: nx.MultiDiGraph, style: GraphStyle | None = None, metrics: Metrics
     n_claims = sum(d["n_claims"] for _, _, d in G.edges(data=True))
     papers = sorted({s for _, _, d in G.edges(data=True) for s in d["sources"]})
     ax.text(MARGIN, MARGIN, TITLE, fontsize=12, fontweight="bold", va="top", color=TEXT_COLOUR)
-    ax.text(MARGIN, MARGIN + 17, f"{n_claims} claims from {len(papers)} papers, {H.number_of_nodes()} entities drawn. "
-            "Edge width grows with the number of claims; each edge can be traced to its quotes in jakdm-network.html.",
+    ax.text(MARGIN, MARGIN + 17, f"{plural(n_claims, 'claim')} from {plural(len(papers), 'paper')}; {plural(H.number_of_nodes(), 'entity', 'entities')} drawn. "
+            "Every edge can be traced to its quotes in jakdm-network.html.",
             fontsize=7.5, va="top", color="#444444")
     for _, title, x in layout.columns:
         ax.text(ox + x + m.box_width / 2, oy - 12, title, fontsize=8.5, fontweight="bold", ha="center", va="bottom", color="#333333")
 
-    marks = badge_positions(layout, 5.5, sorted(marked))
+    # a badge with the number of claims on every edge backed by several claims or caught in a disagreement
+    badged = sorted(e for e in H.edges(keys=True) if H.edges[e]["n_claims"] >= 2 or e in marked)
+    marks = badge_positions(layout, BADGE_RADIUS, badged)
     edge_artists: dict[tuple[str, str, str], Any] = {}
     order = sorted(H.edges(keys=True, data=True), key=lambda e: (-e[3]["n_claims"], e[0], e[1], e[2]))
     for u, v, k, d in order:
@@ -145,10 +156,8 @@ def figure(G: nx.MultiDiGraph, style: GraphStyle | None = None, metrics: Metrics
                                                  linestyle=(0, (4, 2.5)) if kind["dashed"] else "solid", alpha=0.85, zorder=1, capstyle="butt"))
         tip, before = _arrow_end(layout.routes[e], segs)
         ax.add_patch(Polygon(_arrow_head(tip, before, lw, ox, oy), closed=True, facecolor=kind["colour"], edgecolor="none", zorder=2))
-        if e in marked:
-            mx, my = marks[e]
-            ax.text(ox + mx, oy + my, "≠", fontsize=7, ha="center", va="center", color="#B2182B", fontweight="bold", zorder=4,
-                    bbox=dict(boxstyle="circle,pad=0.12", facecolor="white", edgecolor="#B2182B", lw=0.7))
+        if e in marks:
+            _badge(ax, ox + marks[e][0], oy + marks[e][1], d["n_claims"], DISAGREE_COLOUR if e in marked else kind["colour"], e in marked)
 
     label_texts: dict[str, Any] = {}
     box_artists: dict[str, Any] = {}
@@ -164,10 +173,18 @@ def figure(G: nx.MultiDiGraph, style: GraphStyle | None = None, metrics: Metrics
                         ha="center", va="center_baseline", color=TEXT_COLOUR, zorder=5)
             label_texts[n].append(t)
 
-    _draw_legend(ax, H, style, MARGIN, oy + layout.height + 26, layout.width, left_out_claims, left_out_nodes, bool(marked))
+    _draw_legend(ax, H, style, MARGIN, oy + layout.height + 26, content_w, left_out_claims, left_out_nodes, bool(marked))
     labels = {t for ts in label_texts.values() for t in ts}
     others = [t for t in ax.texts if t not in labels]
     return fig, layout, {"labels": label_texts, "boxes": box_artists, "edges": edge_artists, "texts": others}
+
+
+def _badge(ax: Any, x: float, y: float, n: int, colour: str, ring: bool) -> None:
+    """A white disc with a number: how many claims an edge carries."""
+    from matplotlib.patches import Circle
+
+    ax.add_patch(Circle((x, y), BADGE_RADIUS, facecolor="white", edgecolor=colour, lw=1.6 if ring else 0.9, zorder=6))
+    ax.text(x, y, str(n), fontsize=6, ha="center", va="center_baseline", color=TEXT_COLOUR, zorder=7)
 
 
 def _arrow_end(route: Any, segs: list[tuple[tuple[float, float], ...]]) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -197,7 +214,7 @@ def _legend_entries(H: nx.MultiDiGraph, style: GraphStyle) -> tuple[list[str], l
 
 def _legend_height(H: nx.MultiDiGraph, style: GraphStyle, width: float) -> float:
     cats, kinds, widths = _legend_entries(H, style)
-    rows = max(len(cats) + 1, len(kinds), len(widths) + 1)
+    rows = max(len(cats) + 1, len(kinds), len(widths) + 3)
     return 40 + rows * 12 + 30
 
 
@@ -234,13 +251,15 @@ def _draw_legend(ax: Any, H: nx.MultiDiGraph, style: GraphStyle, x0: float, y0: 
         y = y0 + 14 + i * 12
         ax.add_line(Line2D([x2, x2 + 22], [y, y], color="#555555", lw=edge_width(n), solid_capstyle="butt"))
         ax.text(x2 + 28, y, f"{n} claim{'s' if n > 1 else ''}", **body)
+    y = y0 + 14 + len(widths) * 12
+    _badge(ax, x2 + 11, y, 2, "#555555", False)
+    ax.text(x2 + 28, y, "number of claims (edges with 2 or more)", **body)
     if has_marks:
-        y = y0 + 14 + len(widths) * 12
-        ax.text(x2 + 11, y, "≠", fontsize=7, ha="center", va="center", color="#B2182B", fontweight="bold",
-                bbox=dict(boxstyle="circle,pad=0.12", facecolor="white", edgecolor="#B2182B", lw=0.7))
-        ax.text(x2 + 28, y, "evidence that disagrees (see summary)", **body)
+        y += 12
+        _badge(ax, x2 + 11, y, 1, DISAGREE_COLOUR, True)
+        ax.text(x2 + 28, y, "red ring: evidence that disagrees", **body)
 
-    rows = max(len(cats) + 1, len(kinds), len(widths) + 1)
+    rows = max(len(cats) + 1, len(kinds), len(widths) + 2 + has_marks)
     notes = []
     if left_out_claims:
         notes.append(f"Not drawn: {left_out_claims} claim{'s' if left_out_claims != 1 else ''} about cohorts or patients"
@@ -371,7 +390,8 @@ def render_html(G: nx.MultiDiGraph, style: GraphStyle | None = None) -> str:
     return (template
             .replace("{{TITLE}}", html.escape(TITLE))
             .replace("{{CSS}}", css)
-            .replace("{{SUBTITLE}}", html.escape(f"{n_claims} claims from {len(papers)} papers; {G.number_of_nodes()} nodes, {G.number_of_edges()} edges."))
+            .replace("{{SUBTITLE}}", html.escape(f"{plural(n_claims, 'claim')} from {plural(len(papers), 'paper')}; "
+                                                 f"{plural(G.number_of_nodes(), 'node')}, {plural(G.number_of_edges(), 'edge')}."))
             .replace("{{N_NODES}}", str(G.number_of_nodes()))
             .replace("{{N_EDGES}}", str(G.number_of_edges()))
             .replace("{{DRUG_OPTIONS}}", options)

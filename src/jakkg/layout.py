@@ -39,11 +39,11 @@ EdgeRef = tuple[str, str, str]
 class Metrics:
     """Sizes in points."""
 
-    box_width: float = 118.0
-    column_gap: float = 92.0
+    box_width: float = 106.0
+    column_gap: float = 66.0
     font_size: float = 7.5
     line_height: float = 9.2
-    wrap_chars: int = 24
+    wrap_chars: int = 22
     pad_y: float = 4.5
     box_gap: float = 9.0
     dummy_height: float = 2.0
@@ -356,7 +356,7 @@ def badge_positions(layout: Layout, radius: float, edges: list[EdgeRef] | None =
     finds free space (a grid of cells makes the check linear); if none is
     free it takes the middle.
     """
-    cell = 2 * radius
+    cell = 2 * radius + 2  # a clash is closer than 2r + 1, so it lies in a neighbouring cell
     taken: dict[tuple[int, int], list[tuple[float, float]]] = defaultdict(list)
     out: dict[EdgeRef, tuple[float, float]] = {}
     for e in sorted(layout.routes if edges is None else edges):
