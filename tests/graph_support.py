@@ -14,7 +14,7 @@ Each corpus is built once per test process.
 from __future__ import annotations
 
 import shutil
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from tests.conftest import SEEDS, copy_data, run_cli
@@ -22,7 +22,7 @@ from tests.conftest import SEEDS, copy_data, run_cli
 GRAPH_CLAIMS = Path(__file__).parent / "data" / "graph"
 
 
-@lru_cache(maxsize=None)
+@cache
 def build_corpus(kind: str, root: Path) -> Path:
     """Build the ``kind`` corpus under ``root``; returns its build directory."""
     work = root / kind

@@ -12,8 +12,8 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from PIL import Image, ImageStat
@@ -82,8 +82,8 @@ def visible(driver: object, css: str) -> list:
 
 
 def test_page_in_headless_chromium(browser: object, page: Path, tmp_path: Path) -> None:
-    from selenium.webdriver.common.by import By
     from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     driver = browser

@@ -145,7 +145,7 @@ def test_static_figure_styles_edges_by_evidence(mini: Path) -> None:
 
 def test_html_is_self_contained_and_complete(drawn: Path) -> None:
     page = (drawn / OUTPUTS["html"]).read_text(encoding="utf-8")
-    assert not re.search(r"<script[^>]+src=|<link\b|<img\b|@import|url\(\s*['\"]?https?:", page, re.I), "no external resources"
+    assert not re.search(r"<script[^>]+src=|<link\b|<img\b|@import|url\(\s*['\"]?https?:", page, re.IGNORECASE), "no external resources"
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     G = load_projection(drawn / "jakdm.trig")
     assert page.count('<g class="node ') == G.number_of_nodes()

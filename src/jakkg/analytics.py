@@ -23,8 +23,9 @@ graphs built in the tests as well as on the real one.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from .graph import GraphStyle, graph_style
 

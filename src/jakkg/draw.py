@@ -105,7 +105,6 @@ def figure(G: nx.MultiDiGraph, style: GraphStyle | None = None, metrics: Metrics
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
     from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon
     from matplotlib.path import Path as MPath
 
@@ -226,8 +225,8 @@ def _draw_legend(ax: Any, H: nx.MultiDiGraph, style: GraphStyle, x0: float, y0: 
     cats, kinds, widths = _legend_entries(H, style)
     ks = style.kind_styles()
     colw = width / 3
-    head = dict(fontsize=8, fontweight="bold", va="center", color="#333333")
-    body = dict(fontsize=7.2, va="center", color=TEXT_COLOUR)
+    head: dict[str, Any] = {"fontsize": 8, "fontweight": "bold", "va": "center", "color": "#333333"}
+    body: dict[str, Any] = {"fontsize": 7.2, "va": "center", "color": TEXT_COLOUR}
     ax.text(x0, y0, "Entities (box colour)", **head)
     for i, c in enumerate(cats):
         y = y0 + 14 + i * 12
@@ -320,8 +319,8 @@ def _svg(G: nx.MultiDiGraph, style: GraphStyle, data: dict[str, Any]) -> str:
     top = 26.0
     W, Ht = layout.width + 2 * MARGIN, layout.height + top + 2 * MARGIN
     ox, oy = MARGIN, MARGIN + top
-    out = [f'<svg id="network" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W:.1f} {Ht:.1f}" style="min-width:{W:.0f}px" '
-           f'font-family="DejaVu Sans, Verdana, sans-serif" role="img" aria-label="{html.escape(TITLE)}">']
+    out = [(f'<svg id="network" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W:.1f} {Ht:.1f}" style="min-width:{W:.0f}px" '
+            f'font-family="DejaVu Sans, Verdana, sans-serif" role="img" aria-label="{html.escape(TITLE)}">')]
     out.append("<defs>")
     for k, ks in kinds.items():
         out.append(f'<marker id="arrow-{k}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" orient="auto-start-reverse">'

@@ -57,11 +57,12 @@ import os
 import re
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .identifiers import DATA, compress
 
@@ -211,7 +212,7 @@ def node_id(iri: str) -> str:
 
 
 def _local(iri: str, prefix: str) -> str:
-    return iri[len(prefix):] if iri.startswith(prefix) else iri
+    return iri.removeprefix(prefix)
 
 
 def _number(value: Any) -> int | float | None:

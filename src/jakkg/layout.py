@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import textwrap
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -107,8 +109,7 @@ def _count_crossings(order_a: dict[Any, int], order_b: dict[Any, int], links: li
     size = len(order_b) + 1
     tree = [0] * (size + 1)
     crossings = 0
-    seen = 0
-    for _, b in pairs:
+    for seen, (_, b) in enumerate(pairs):
         # count earlier pairs with target position > b
         i, le = b + 1, 0
         while i > 0:
@@ -119,8 +120,13 @@ def _count_crossings(order_a: dict[Any, int], order_b: dict[Any, int], links: li
         while i <= size:
             tree[i] += 1
             i += i & -i
-        seen += 1
     return crossings
+
+
+def _barycentre(x: Any, ref: dict[Any, int], neighbours: list[Any], current: dict[Any, int]) -> float:
+    """Mean position of ``x``'s neighbours in the reference column (its own position when it has none)."""
+    nbrs = [ref[y] for y in neighbours if y in ref]
+    return sum(nbrs) / len(nbrs) if nbrs else float(current[x])
 
 
 def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
@@ -191,7 +197,7 @@ def layered_layout(G: nx.MultiDiGraph, columns: list[tuple[int, str]], metrics: 
         chains[e] = chain
     links: list[list[tuple[Any, Any]]] = [[] for _ in range(max(n_cols - 1, 0))]
     for chain in chains.values():
-        for a, b in zip(chain, chain[1:]):
+        for a, b in pairwise(chain):
             col_a = boxes[a].column if a in boxes else a[2]
             links[col_a].append((a, b))
     up: dict[Any, list[Any]] = defaultdict(list)
@@ -214,10 +220,7 @@ def layered_layout(G: nx.MultiDiGraph, columns: list[tuple[int, str]], metrics: 
         for c in cols:
             ref = positions(order[c - 1] if downward else order[c + 1])
             current = positions(order[c])
-            def bary(x: Any) -> float:
-                nbrs = [ref[y] for y in (up[x] if downward else down[x]) if y in ref]
-                return sum(nbrs) / len(nbrs) if nbrs else float(current[x])
-            order[c] = sorted(order[c], key=lambda x: (bary(x), current[x]))
+            order[c] = sorted(order[c], key=lambda x, ref=ref, current=current: (_barycentre(x, ref, up[x] if downward else down[x], current), current[x]))
         return order
 
     # dummies start next to their chain's first node
@@ -328,7 +331,7 @@ def bezier_segments(route: Route, m: Metrics) -> list[tuple[tuple[float, float],
         reach = m.arc_reach * 0.6 + min(abs(y1 - y0) * 0.25, m.arc_reach)
         return [((x0, y0), (x0 + reach, y0), (x1 + reach, y1), (x1, y1))]
     segs = []
-    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+    for (x0, y0), (x1, y1) in pairwise(pts):
         if abs(y1 - y0) < 1e-9 or abs(x1 - x0) < 1e-9:
             segs.append(((x0, y0), (x0, y0), (x1, y1), (x1, y1)))
         else:
