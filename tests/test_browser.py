@@ -144,3 +144,25 @@ def test_page_in_headless_chromium(browser: object, page: Path, tmp_path: Path) 
     assert img.width >= 1200 and img.height >= 700
     assert ImageStat.Stat(img.convert("L")).stddev[0] > 15, "the screenshot is blank"
     assert len(img.resize((160, 100)).getcolors(maxcolors=20000) or []) > 40
+
+
+def test_disagreement_links_to_the_other_claim(browser: object, page: Path) -> None:
+    """tofacitinib improved calcinosis (001) disagrees with 'JAK inhibitors failed to improve the calcinosis' (000)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    driver.get((page / OUTPUTS["html"]).resolve().as_uri())  # type: ignore[attr-defined]
+    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    ids = {c: driver.find_element(By.CSS_SELECTOR, f'g.node[data-curie="{c}"]').get_attribute("id")  # type: ignore[attr-defined]
+           for c in ("CHEBI:71200", "HP:0003761")}
+    edge = driver.find_element(By.CSS_SELECTOR, f'g.edge[data-source="{ids["CHEBI:71200"]}"][data-target="{ids["HP:0003761"]}"]')  # type: ignore[attr-defined]
+    badge = driver.find_element(By.ID, f"badge-{edge.get_attribute('id')}")  # type: ignore[attr-defined]
+    assert "disagreement" in badge.get_attribute("class")
+    badge.click()
+    details = driver.find_element(By.ID, "details")  # type: ignore[attr-defined]
+    WebDriverWait(driver, 10).until(lambda d: "GX-001-05" in details.text)
+    link = next(b for b in details.find_elements(By.CSS_SELECTOR, ".disagrees button") if b.text.startswith("GX-000-17"))
+    link.click()
+    WebDriverWait(driver, 10).until(lambda d: "JAK inhibitors failed to improve the calcinosis" in details.text)
+    assert "negated" in details.text

@@ -108,6 +108,7 @@ def graph_command(graph_file: Path | None, out_dir: Path | None, summary: bool) 
     --summary (and no --out) only prints the tables.
     """
     from .analytics import summary_report
+    from .draw import plural
     from .graph import load_projection, write_exports
 
     write = out_dir is not None or not summary
@@ -118,7 +119,7 @@ def graph_command(graph_file: Path | None, out_dir: Path | None, summary: bool) 
     if write:
         paths = write_exports(G, out_dir)
         n_claims = sum(d["n_claims"] for _, _, d in G.edges(data=True))
-        click.echo(f"evidence network: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges, {n_claims} claims")
+        click.echo(f"evidence network: {plural(G.number_of_nodes(), 'node')}, {plural(G.number_of_edges(), 'edge')}, {plural(n_claims, 'claim')}")
         for path in paths.values():
             click.echo(f"  wrote {path}")
 

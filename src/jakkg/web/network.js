@@ -5,7 +5,11 @@
   var data = JSON.parse(document.getElementById("graph-data").textContent);
   var nodes = {}, edges = {};
   data.nodes.forEach(function (n) { nodes[n.id] = n; });
-  data.edges.forEach(function (e) { edges[e.id] = e; });
+  var edgeOfClaim = {};
+  data.edges.forEach(function (e) {
+    edges[e.id] = e;
+    e.evidence.forEach(function (c) { edgeOfClaim[c.claim] = e.id; });
+  });
   var svg = document.getElementById("network");
   var details = document.getElementById("details");
   var select = document.getElementById("drug-filter");
@@ -65,7 +69,17 @@
       }
       if (c.population) { box.appendChild(el("p", "meta", "Population: " + c.population)); }
       if (c.instrument) { box.appendChild(el("p", "meta", "Instrument: " + c.instrument)); }
-      if (c.disagrees_with && c.disagrees_with.length) { box.appendChild(el("p", "meta", "Disagrees with: " + c.disagrees_with.join(", "))); }
+      if (c.disagrees_with && c.disagrees_with.length) {
+        var dis = el("p", "meta disagrees", "Disagrees with: ");
+        c.disagrees_with.forEach(function (other) {
+          var target = edgeOfClaim[other];
+          if (!target) { dis.appendChild(el("span", null, other + " ")); return; }
+          var b = el("button", "edge-link", other + " (" + edgeTitle(edges[target]) + ")");
+          b.addEventListener("click", function () { showEdge(target); });
+          dis.appendChild(b);
+        });
+        box.appendChild(dis);
+      }
       (c.quotes || []).forEach(function (q) {
         var bq = el("blockquote", "quote", "\u201c" + q.text + "\u201d");
         if (q.start !== undefined) { bq.title = "characters " + q.start + "\u2013" + q.end + " of the paper's text"; }
