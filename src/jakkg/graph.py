@@ -73,6 +73,7 @@ if TYPE_CHECKING:  # networkx and rdflib are imported where they are used
 LIST_SEPARATOR = "; "
 EXPORTS = {"graphml": "jakdm.graphml", "gexf": "jakdm.gexf", "nodelink": "jakdm.nodelink.json"}
 GRAPH_NAME = "jakkg evidence network"
+XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
 PREFIXES = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -458,14 +459,14 @@ def flatten(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 def graphml_text(G: nx.MultiDiGraph) -> str:
     import networkx as nx
 
-    return "\n".join(nx.generate_graphml(flatten(G), named_key_ids=True)) + "\n"
+    return XML_DECLARATION + "\n".join(nx.generate_graphml(flatten(G), named_key_ids=True)) + "\n"
 
 
 def gexf_text(G: nx.MultiDiGraph) -> str:
     """GEXF without its last-modified date, so the same data gives the same bytes."""
     import networkx as nx
 
-    text = "\n".join(nx.generate_gexf(flatten(G))) + "\n"
+    text = XML_DECLARATION + "\n".join(nx.generate_gexf(flatten(G))) + "\n"
     return re.sub(r'<meta lastmodifieddate="[^"]*">', "<meta>", text, count=1)
 
 
