@@ -25,6 +25,8 @@ run: install  ## build the whole knowledge graph from data/ into build/
 	$(BIN)/jakkg coverage --sources $(SOURCES) --output $(OUT)/coverage.txt --missing-only
 	$(BIN)/jakkg stats $(OUT)/jakdm.trig
 	$(BIN)/jakkg reason --in $(OUT)/jakdm.trig --out $(OUT)
+	$(BIN)/jakkg graph --out $(OUT)
+	$(BIN)/jakkg draw --out $(OUT)
 
 test: install  ## run the test suite
 	$(BIN)/pytest

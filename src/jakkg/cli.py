@@ -141,3 +141,54 @@ def reason(in_path: Path, out_dir: Path, ontology_files: tuple[Path, ...]) -> No
         click.echo(line)
     for path in result.paths.values():
         click.echo(f"  wrote {path}")
+
+
+# -- evidence network: networkx projection, analytics, exports, pictures (issue 7) --------------
+graph_file_argument = click.argument("graph_file", type=click.Path(path_type=Path), required=False)
+
+
+@main.command("graph")
+@graph_file_argument
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Write jakdm.graphml, jakdm.gexf and jakdm.nodelink.json here [default: build, unless --summary alone].")
+@click.option("--summary", is_flag=True, help="Print the analytics tables: statistics, mechanistic paths, sources per edge, disagreements.")
+@reports_errors
+def graph_command(graph_file: Path | None, out_dir: Path | None, summary: bool) -> None:
+    """Project the built graph (GRAPH_FILE, default OUT/jakdm.trig) onto a networkx evidence network.
+
+    Writes GraphML and GEXF (Gephi, Cytoscape) and node-link JSON; with
+    --summary (and no --out) only prints the tables.
+    """
+    from .analytics import summary_report
+    from .draw import plural
+    from .graph import load_projection, write_exports
+
+    write = out_dir is not None or not summary
+    out_dir = out_dir or DEFAULT_OUT
+    G = load_projection(graph_file or out_dir / "jakdm.trig")
+    if summary:
+        click.echo(summary_report(G), nl=False)
+    if write:
+        paths = write_exports(G, out_dir)
+        n_claims = sum(d["n_claims"] for _, _, d in G.edges(data=True))
+        click.echo(f"evidence network: {plural(G.number_of_nodes(), 'node')}, {plural(G.number_of_edges(), 'edge')}, {plural(n_claims, 'claim')}")
+        for path in paths.values():
+            click.echo(f"  wrote {path}")
+
+
+@main.command("draw")
+@graph_file_argument
+@out_option
+@reports_errors
+def draw_command(graph_file: Path | None, out_dir: Path) -> None:
+    """Draw the evidence network of GRAPH_FILE (default OUT/jakdm.trig): PNG, SVG and an interactive HTML page."""
+    from .draw import write_pictures
+    from .errors import UsageError, display_path
+    from .graph import load_projection
+
+    source = graph_file or out_dir / "jakdm.trig"
+    G = load_projection(source)
+    if G.number_of_edges() == 0:
+        raise UsageError(f"{display_path(source)}: the graph has no claims, so there is nothing to draw")
+    for path in write_pictures(G, out_dir).values():
+        click.echo(f"  wrote {path}")

@@ -1,0 +1,420 @@
+"""Pictures of the evidence network: a static figure (PNG, SVG) and an
+interactive page (self-contained HTML).
+
+Both use the layered layout of :mod:`jakkg.layout`: drugs | kinases |
+pathways | diseases and phenotypes | outcome measures, left to right, so a
+reader follows each drug to each outcome. Nodes are coloured by category
+(Okabe-Ito palette, ``graph.yaml``), edges by kind of evidence (mechanism,
+improvement, worsening or adverse event, no change, negated) and their width
+grows with the number of claims behind them. Negated claims are drawn dashed
+and grey, never in the colour of positive evidence.
+
+The static figure leaves out cohorts and patients (the claims about them are
+counted in its footnote); the interactive page shows every node of the
+projection, lets the reader click an edge to read its claims with their
+quotes and DOIs, and pick a drug to see only its paths
+(:func:`jakkg.analytics.drug_view`). The page has no external resources: its
+SVG is written here and its script and style are inlined from package data.
+
+matplotlib is used with the Agg canvas and no pyplot state; SVG ids are
+salted and dates left out, so the same graph gives the same bytes.
+"""
+from __future__ import annotations
+
+import html
+import io
+import json
+import math
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .analytics import disagreements, drug_view, drugs
+from .graph import GraphStyle, graph_style, staged_files
+from .layout import Layout, Metrics, badge_positions, bezier_segments, layered_layout, text_top
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+OUTPUTS = {"png": "jakdm-network.png", "svg": "jakdm-network.svg", "html": "jakdm-network.html"}
+TITLE = "JAK inhibitors in dermatomyositis: evidence network"
+PNG_DPI = 200
+MARGIN = 22.0
+HEADER = 62.0  # title, subtitle and column titles above the boxes
+TEXT_COLOUR = "#1A1A1A"
+MIN_CONTENT_WIDTH = 640.0
+BADGE_RADIUS = 5.0
+DISAGREE_COLOUR = "#B2182B"
+
+
+# -- shared helpers -------------------------------------------------------------------
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """'1 claim', '2 claims'."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+def edge_width(n_claims: int) -> float:
+    """Line width (points) for an edge backed by ``n_claims`` claims: logarithmic, so one strong edge does not swamp the rest."""
+    return round(0.9 + 1.3 * math.log2(max(n_claims, 1)), 2)
+
+
+def tint(colour: str, amount: float = 0.82) -> str:
+    """``colour`` mixed with white: the fill of a box whose border is ``colour``."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    mix = [round(c + (255 - c) * amount) for c in (r, g, b)]
+    return "#" + "".join(f"{c:02X}" for c in mix)
+
+
+def drawn_columns(G: nx.MultiDiGraph, style: GraphStyle, populations: bool) -> list[tuple[int, str]]:
+    """The columns that hold at least one node (the populations column only if asked)."""
+    used = {d["layer"] for _, d in G.nodes(data=True)}
+    pop_layer = style.layer("cohort")
+    return [(i, str(layer["title"])) for i, layer in enumerate(style.layers) if i in used and (populations or i != pop_layer)]
+
+
+def static_subgraph(G: nx.MultiDiGraph, style: GraphStyle) -> tuple[nx.MultiDiGraph, int, int]:
+    """``G`` without cohorts and patients (and entities only they connect).
+
+    Returns the subgraph, the number of claims left out and the number of
+    entities left out, for the figure's footnote.
+    """
+    pop_layer = style.layer("cohort")
+    H = G.copy()
+    pops = [n for n, d in G.nodes(data=True) if d["layer"] == pop_layer]
+    left_out_claims = sum(d["n_claims"] for u, v, d in G.edges(data=True) if u in pops or v in pops)
+    H.remove_nodes_from(pops)
+    orphans = [n for n in H if H.degree(n) == 0 and G.degree(n) > 0]
+    H.remove_nodes_from(orphans)
+    return H, left_out_claims, len(orphans)
+
+
+def disagreeing_edges(G: nx.MultiDiGraph, style: GraphStyle) -> set[tuple[str, str, str]]:
+    """Edges that carry a claim of a disagreement (marked in the pictures)."""
+    where = {c: (u, v, k) for u, v, k, d in G.edges(keys=True, data=True) for c in d["claims"]}
+    return {where[c] for row in disagreements(G, style) for c in row.claims_for + row.claims_against if c in where}
+
+
+# -- static figure -----------------------------------------------------------------------
+def figure(G: nx.MultiDiGraph, style: GraphStyle | None = None, metrics: Metrics | None = None) -> tuple[Any, Layout, dict[str, Any]]:
+    """The matplotlib Figure of the static picture, its layout and its artists.
+
+    The third value holds ``labels`` (node -> its label Text objects),
+    ``boxes`` (node -> its box patch), ``edges`` (edge -> its line) and
+    ``texts`` (every other text), so tests can check the rendered canvas:
+    labels inside their boxes, no two overlapping, negated edges dashed.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon
+    from matplotlib.path import Path as MPath
+
+    style = style or graph_style()
+    H, left_out_claims, left_out_nodes = static_subgraph(G, style)
+    layout = layered_layout(H, drawn_columns(H, style, populations=False), metrics, thickness=lambda e: edge_width(H.edges[e]["n_claims"]))
+    m = layout.metrics
+    kinds = style.kind_styles()
+    marked = disagreeing_edges(H, style)
+
+    content_w = max(layout.width, MIN_CONTENT_WIDTH)  # room for the title, legend and notes
+    legend_h = _legend_height(H, style, content_w)
+    W = content_w + 2 * MARGIN
+    Ht = HEADER + layout.height + legend_h + 2 * MARGIN
+    fig = Figure(figsize=(W / 72, Ht / 72))
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, W)
+    ax.set_ylim(Ht, 0)
+    ax.set_axis_off()
+    ox, oy = MARGIN, MARGIN + HEADER
+
+    n_claims = sum(d["n_claims"] for _, _, d in G.edges(data=True))
+    papers = sorted({s for _, _, d in G.edges(data=True) for s in d["sources"]})
+    ax.text(MARGIN, MARGIN, TITLE, fontsize=12, fontweight="bold", va="top", color=TEXT_COLOUR)
+    ax.text(MARGIN, MARGIN + 17, f"{plural(n_claims, 'claim')} from {plural(len(papers), 'paper')}; {plural(H.number_of_nodes(), 'entity', 'entities')} drawn. "
+            "Every edge can be traced to its quotes in jakdm-network.html.",
+            fontsize=7.5, va="top", color="#444444")
+    for _, title, x in layout.columns:
+        ax.text(ox + x + m.box_width / 2, oy - 12, title, fontsize=8.5, fontweight="bold", ha="center", va="bottom", color="#333333")
+
+    # a badge with the number of claims on every edge backed by several claims or caught in a disagreement
+    badged = sorted(e for e in H.edges(keys=True) if H.edges[e]["n_claims"] >= 2 or e in marked)
+    marks = badge_positions(layout, BADGE_RADIUS, badged)
+    edge_artists: dict[tuple[str, str, str], Any] = {}
+    order = sorted(H.edges(keys=True, data=True), key=lambda e: (-e[3]["n_claims"], e[0], e[1], e[2]))
+    for u, v, k, d in order:
+        e = (u, v, k)
+        kind = kinds.get(d["evidence_kind"], kinds["context"])
+        lw = edge_width(d["n_claims"])
+        segs = bezier_segments(layout.routes[e], m)
+        verts: list[tuple[float, float]] = [(ox + segs[0][0][0], oy + segs[0][0][1])]
+        codes = [MPath.MOVETO]
+        for seg in segs:
+            verts += [(ox + x, oy + y) for x, y in seg[1:]]
+            codes += [MPath.CURVE4] * 3
+        edge_artists[e] = ax.add_patch(PathPatch(MPath(verts, codes), facecolor="none", edgecolor=kind["colour"], lw=lw,
+                                                 linestyle=(0, (4, 2.5)) if kind["dashed"] else "solid", alpha=0.85, zorder=1, capstyle="butt"))
+        tip, before = _arrow_end(layout.routes[e], segs)
+        ax.add_patch(Polygon(_arrow_head(tip, before, lw, ox, oy), closed=True, facecolor=kind["colour"], edgecolor="none", zorder=2))
+        if e in marks:
+            _badge(ax, ox + marks[e][0], oy + marks[e][1], d["n_claims"], DISAGREE_COLOUR if e in marked else kind["colour"], e in marked)
+
+    label_texts: dict[str, Any] = {}
+    box_artists: dict[str, Any] = {}
+    for n, b in layout.boxes.items():
+        d = H.nodes[n]
+        colour = style.category_colours.get(d["category"], "#666666")
+        box_artists[n] = ax.add_patch(FancyBboxPatch((ox + b.x, oy + b.y), b.w, b.h, boxstyle="round,pad=0,rounding_size=3",
+                                    facecolor=tint(colour), edgecolor=colour, lw=1.1,
+                                    linestyle="solid" if d["verified"] else (0, (2.5, 1.5)), zorder=3))
+        label_texts[n] = []
+        for i, line in enumerate(b.lines):
+            t = ax.text(ox + b.x + b.w / 2, oy + text_top(b, m) + m.line_height * (i + 0.5), line, fontsize=m.font_size,
+                        ha="center", va="center_baseline", color=TEXT_COLOUR, zorder=5)
+            label_texts[n].append(t)
+
+    _draw_legend(ax, H, style, MARGIN, oy + layout.height + 26, content_w, left_out_claims, left_out_nodes, bool(marked))
+    labels = {t for ts in label_texts.values() for t in ts}
+    others = [t for t in ax.texts if t not in labels]
+    return fig, layout, {"labels": label_texts, "boxes": box_artists, "edges": edge_artists, "texts": others}
+
+
+def _badge(ax: Any, x: float, y: float, n: int, colour: str, ring: bool) -> None:
+    """A white disc with a number: how many claims an edge carries."""
+    from matplotlib.patches import Circle
+
+    ax.add_patch(Circle((x, y), BADGE_RADIUS, facecolor="white", edgecolor=colour, lw=1.6 if ring else 0.9, zorder=6))
+    ax.text(x, y, str(n), fontsize=6, ha="center", va="center_baseline", color=TEXT_COLOUR, zorder=7)
+
+
+def _arrow_end(route: Any, segs: list[tuple[tuple[float, float], ...]]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The arrow tip (at the edge's real target) and the point it comes from."""
+    if route.reverse:
+        return segs[0][0], segs[0][1] if segs[0][1] != segs[0][0] else segs[0][3]
+    return segs[-1][3], segs[-1][2] if segs[-1][2] != segs[-1][3] else segs[-1][0]
+
+
+def _arrow_head(tip: tuple[float, float], before: tuple[float, float], lw: float, ox: float, oy: float) -> list[tuple[float, float]]:
+    length, half = 4.5 + lw, 2.2 + lw * 0.6
+    dx, dy = tip[0] - before[0], tip[1] - before[1]
+    norm = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / norm, dy / norm
+    bx, by = tip[0] - ux * length, tip[1] - uy * length
+    return [(ox + tip[0], oy + tip[1]), (ox + bx - uy * half, oy + by + ux * half), (ox + bx + uy * half, oy + by - ux * half)]
+
+
+def _legend_entries(H: nx.MultiDiGraph, style: GraphStyle) -> tuple[list[str], list[str], list[int]]:
+    cats = sorted({d["category"] for _, d in H.nodes(data=True)}, key=lambda c: (style.layer(c), c))
+    kinds_used = {d["evidence_kind"] for _, _, d in H.edges(data=True)}
+    kinds = [k for k in style.kind_styles() if k in kinds_used]
+    top = max((d["n_claims"] for _, _, d in H.edges(data=True)), default=1)
+    widths = sorted({1, *(2 ** i for i in range(1, 6) if 2 ** i <= top), top})
+    return cats, kinds, widths
+
+
+def _legend_height(H: nx.MultiDiGraph, style: GraphStyle, width: float) -> float:
+    cats, kinds, widths = _legend_entries(H, style)
+    rows = max(len(cats) + 1, len(kinds), len(widths) + 3)
+    return 40 + rows * 12 + 30
+
+
+def _draw_legend(ax: Any, H: nx.MultiDiGraph, style: GraphStyle, x0: float, y0: float, width: float,
+                 left_out_claims: int, left_out_nodes: int, has_marks: bool) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyBboxPatch
+
+    cats, kinds, widths = _legend_entries(H, style)
+    ks = style.kind_styles()
+    colw = width / 3
+    head: dict[str, Any] = {"fontsize": 8, "fontweight": "bold", "va": "center", "color": "#333333"}
+    body: dict[str, Any] = {"fontsize": 7.2, "va": "center", "color": TEXT_COLOUR}
+    ax.text(x0, y0, "Entities (box colour)", **head)
+    for i, c in enumerate(cats):
+        y = y0 + 14 + i * 12
+        colour = style.category_colours.get(c, "#666666")
+        ax.add_patch(FancyBboxPatch((x0, y - 4), 16, 8, boxstyle="round,pad=0,rounding_size=2", facecolor=tint(colour), edgecolor=colour, lw=1))
+        ax.text(x0 + 22, y, c.replace("_", " "), **body)
+    y = y0 + 14 + len(cats) * 12
+    ax.add_patch(FancyBboxPatch((x0, y - 4), 16, 8, boxstyle="round,pad=0,rounding_size=2", facecolor="white", edgecolor="#666666", lw=1, linestyle=(0, (2.5, 1.5))))
+    ax.text(x0 + 22, y, "identifier not verified", **body)
+
+    x1 = x0 + colw
+    ax.text(x1, y0, "Evidence (edge colour)", **head)
+    for i, k in enumerate(kinds):
+        y = y0 + 14 + i * 12
+        ax.add_line(Line2D([x1, x1 + 22], [y, y], color=ks[k]["colour"], lw=2, linestyle=(0, (4, 2.5)) if ks[k]["dashed"] else "solid"))
+        ax.text(x1 + 28, y, ks[k]["title"], **body)
+
+    x2 = x0 + 2 * colw
+    ax.text(x2, y0, "Claims behind an edge (width)", **head)
+    for i, n in enumerate(widths):
+        y = y0 + 14 + i * 12
+        ax.add_line(Line2D([x2, x2 + 22], [y, y], color="#555555", lw=edge_width(n), solid_capstyle="butt"))
+        ax.text(x2 + 28, y, f"{n} claim{'s' if n > 1 else ''}", **body)
+    y = y0 + 14 + len(widths) * 12
+    _badge(ax, x2 + 11, y, 2, "#555555", False)
+    ax.text(x2 + 28, y, "number of claims (edges with 2 or more)", **body)
+    if has_marks:
+        y += 12
+        _badge(ax, x2 + 11, y, 1, DISAGREE_COLOUR, True)
+        ax.text(x2 + 28, y, "red ring: evidence that disagrees", **body)
+
+    rows = max(len(cats) + 1, len(kinds), len(widths) + 2 + has_marks)
+    notes = []
+    if left_out_claims:
+        notes.append(f"Not drawn: {left_out_claims} claim{'s' if left_out_claims != 1 else ''} about cohorts or patients"
+                     + (f" and {left_out_nodes} entit{'ies' if left_out_nodes != 1 else 'y'} only they mention" if left_out_nodes else "")
+                     + " (shown in jakdm-network.html).")
+    notes.append("Arrows point from subject to object; a dashed grey edge is a claim the paper negates (e.g. an adverse event looked for and not seen).")
+    for i, note in enumerate(notes):
+        ax.text(x0, y0 + 22 + rows * 12 + i * 11, note, fontsize=7, va="center", color="#555555")
+
+
+def render_static(G: nx.MultiDiGraph, style: GraphStyle | None = None) -> tuple[bytes, bytes]:
+    """PNG and SVG bytes of the static figure (deterministic for the same graph)."""
+    import matplotlib
+
+    fig, _, _ = figure(G, style)
+    png, svg = io.BytesIO(), io.BytesIO()
+    fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    with matplotlib.rc_context({"svg.hashsalt": "jakkg", "svg.fonttype": "none"}):
+        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    return png.getvalue(), svg.getvalue()
+
+
+# -- interactive page ------------------------------------------------------------------------
+def page_data(G: nx.MultiDiGraph, style: GraphStyle | None = None) -> dict[str, Any]:
+    """What the page's script needs: node and edge records, per-drug views, styles."""
+    style = style or graph_style()
+    ids = {e: f"e{i}" for i, e in enumerate(sorted(G.edges(keys=True)), start=1)}
+    nid = {n: f"n{i}" for i, n in enumerate(sorted(G.nodes), start=1)}
+    marked = disagreeing_edges(G, style)
+    nodes = [{"id": nid[n], "curie": d["curie"], "label": d["label"], "category": d["category"], "verified": d["verified"], "iri": d["iri"]}
+             for n, d in sorted(G.nodes(data=True))]
+    edges = []
+    for e in sorted(G.edges(keys=True)):
+        d = G.edges[e]
+        edges.append({
+            "id": ids[e], "source": nid[e[0]], "target": nid[e[1]], "key": e[2],
+            "predicate": d["predicate"], "predicate_label": d["predicate_label"], "direction": d["direction"],
+            "negated": d["negated"], "kind": d["evidence_kind"], "n_claims": d["n_claims"], "n_sources": d["n_sources"],
+            "studies": d["studies"], "sources": d["sources"], "disagreement": e in marked, "evidence": d["evidence"],
+        })
+    views = {}
+    for drug in drugs(G, style):
+        shown, on = drug_view(G, drug)
+        views[nid[drug]] = {"nodes": sorted(nid[n] for n in shown), "edges": sorted(ids[e] for e in on)}
+    return {"nodes": nodes, "edges": edges, "views": views, "kinds": style.kind_styles(), "colours": style.category_colours}
+
+
+def _svg(G: nx.MultiDiGraph, style: GraphStyle, data: dict[str, Any]) -> str:
+    """The network as an SVG element with one <g class="node"> / <g class="edge"> per node and edge."""
+    layout = layered_layout(G, drawn_columns(G, style, populations=True), thickness=lambda e: edge_width(G.edges[e]["n_claims"]))
+    m = layout.metrics
+    kinds = style.kind_styles()
+    nid = {n["curie"]: n["id"] for n in data["nodes"]}
+    node_of = {n: nid[G.nodes[n]["curie"]] for n in G}
+    eid = {e: rec["id"] for e, rec in zip(sorted(G.edges(keys=True)), data["edges"])}
+    marked = {rec["id"] for rec in data["edges"] if rec["disagreement"]}
+    badges = badge_positions(layout, 6.5)
+    top = 26.0
+    W, Ht = layout.width + 2 * MARGIN, layout.height + top + 2 * MARGIN
+    ox, oy = MARGIN, MARGIN + top
+    out = [(f'<svg id="network" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W:.1f} {Ht:.1f}" style="min-width:{W:.0f}px" '
+            f'font-family="DejaVu Sans, Verdana, sans-serif" role="img" aria-label="{html.escape(TITLE)}">')]
+    out.append("<defs>")
+    for k, ks in kinds.items():
+        out.append(f'<marker id="arrow-{k}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" orient="auto-start-reverse">'
+                   f'<path d="M0,0 L10,5 L0,10 z" fill="{ks["colour"]}"/></marker>')
+    out.append("</defs>")
+    for _, title, x in layout.columns:
+        out.append(f'<text class="column-title" x="{ox + x + m.box_width / 2:.1f}" y="{oy - 12:.1f}" text-anchor="middle">{html.escape(title)}</text>')
+    out.append('<g id="edges">')
+    order = sorted(G.edges(keys=True, data=True), key=lambda e: (-e[3]["n_claims"], e[0], e[1], e[2]))
+    badge_svg: list[str] = []
+    for u, v, k, d in order:
+        e = (u, v, k)
+        segs = bezier_segments(layout.routes[e], m)
+        path = f"M{ox + segs[0][0][0]:.1f},{oy + segs[0][0][1]:.1f}" + "".join(
+            f" C{ox + s[1][0]:.1f},{oy + s[1][1]:.1f} {ox + s[2][0]:.1f},{oy + s[2][1]:.1f} {ox + s[3][0]:.1f},{oy + s[3][1]:.1f}" for s in segs)
+        ks = kinds.get(d["evidence_kind"], kinds["context"])
+        marker = f'marker-start="url(#arrow-{d["evidence_kind"]})"' if layout.routes[e].reverse else f'marker-end="url(#arrow-{d["evidence_kind"]})"'
+        dash = ' stroke-dasharray="5 3"' if ks["dashed"] else ""
+        title = f'{G.nodes[u]["label"]} {k.replace("|", " ")} {G.nodes[v]["label"]}: {d["n_claims"]} claim(s), {d["n_sources"]} source(s)'
+        bx, by = badges[e]
+        badge_svg.append(
+            f'<g class="badge{" disagreement" if eid[e] in marked else ""}" id="badge-{eid[e]}" data-edge="{eid[e]}" transform="translate({ox + bx:.1f},{oy + by:.1f})">'
+            f"<title>{html.escape(title)}</title>"
+            f'<circle r="6.5" stroke="{ks["colour"]}"/><text text-anchor="middle" dy="2.6">{d["n_claims"]}</text></g>')
+        out.append(
+            f'<g class="edge kind-{d["evidence_kind"]}{" disagreement" if eid[e] in marked else ""}" '
+            f'id="{eid[e]}" data-source="{node_of[u]}" data-target="{node_of[v]}" data-claims="{d["n_claims"]}">'
+            f"<title>{html.escape(title)}</title>"
+            f'<path class="hit" d="{path}"/>'
+            f'<path class="line" d="{path}" stroke="{ks["colour"]}" stroke-width="{edge_width(d["n_claims"])}"{dash} {marker}/>'
+            "</g>")
+    out.append("</g>")
+    out.append('<g id="nodes">')
+    for n in sorted(G.nodes):
+        b = layout.boxes[n]
+        d = G.nodes[n]
+        colour = style.category_colours.get(d["category"], "#666666")
+        dash = "" if d["verified"] else ' stroke-dasharray="3 2"'
+        out.append(f'<g class="node cat-{d["category"]}" id="{node_of[n]}" data-curie="{html.escape(d["curie"])}" data-category="{d["category"]}">'
+                   f'<title>{html.escape(d["label"])} ({html.escape(d["curie"])}, {d["category_label"]})</title>'
+                   f'<rect x="{ox + b.x:.1f}" y="{oy + b.y:.1f}" width="{b.w:.1f}" height="{b.h:.1f}" rx="3" fill="{tint(colour)}" stroke="{colour}"{dash}/>')
+        for i, line in enumerate(b.lines):
+            out.append(f'<text x="{ox + b.x + b.w / 2:.1f}" y="{oy + text_top(b, m) + m.line_height * (i + 0.5) + 2.6:.1f}" text-anchor="middle">{html.escape(line)}</text>')
+        out.append("</g>")
+    out.append("</g>")
+    out.append('<g id="badges">')
+    out.extend(badge_svg)
+    out.append("</g></svg>")
+    return "\n".join(out)
+
+
+def render_html(G: nx.MultiDiGraph, style: GraphStyle | None = None) -> str:
+    """The interactive page: inline SVG, inline data, inline script and style."""
+    style = style or graph_style()
+    data = page_data(G, style)
+    web = files("jakkg").joinpath("web")
+    template = web.joinpath("network.html").read_text(encoding="utf-8")
+    script = web.joinpath("network.js").read_text(encoding="utf-8")
+    css = web.joinpath("network.css").read_text(encoding="utf-8")
+    legend = _html_legend(G, style)
+    n_claims = sum(d["n_claims"] for _, _, d in G.edges(data=True))
+    papers = sorted({s for _, _, d in G.edges(data=True) for s in d["sources"]})
+    page_id = {rec["curie"]: rec["id"] for rec in data["nodes"]}
+    options = "\n".join(f'      <option value="{page_id[G.nodes[n]["curie"]]}">{html.escape(G.nodes[n]["label"])}</option>' for n in drugs(G, style))
+    payload = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return (template
+            .replace("{{TITLE}}", html.escape(TITLE))
+            .replace("{{CSS}}", css)
+            .replace("{{SUBTITLE}}", html.escape(f"{plural(n_claims, 'claim')} from {plural(len(papers), 'paper')}; "
+                                                 f"{plural(G.number_of_nodes(), 'node')}, {plural(G.number_of_edges(), 'edge')}."))
+            .replace("{{N_NODES}}", str(G.number_of_nodes()))
+            .replace("{{N_EDGES}}", str(G.number_of_edges()))
+            .replace("{{DRUG_OPTIONS}}", options)
+            .replace("{{LEGEND}}", legend)
+            .replace("{{SVG}}", _svg(G, style, data))
+            .replace("{{DATA}}", payload)
+            .replace("{{SCRIPT}}", script))
+
+
+def _html_legend(G: nx.MultiDiGraph, style: GraphStyle) -> str:
+    cats, kinds, _ = _legend_entries(G, style)
+    ks = style.kind_styles()
+    items = [f'<li><span class="swatch" style="background:{tint(style.category_colours.get(c, "#666666"))};border-color:{style.category_colours.get(c, "#666666")}"></span>{html.escape(c.replace("_", " "))}</li>' for c in cats]
+    items += [f'<li><span class="stroke{" dashed" if ks[k]["dashed"] else ""}" style="border-color:{ks[k]["colour"]}"></span>{html.escape(ks[k]["title"])}</li>' for k in kinds]
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def write_pictures(G: nx.MultiDiGraph, out_dir: Path, style: GraphStyle | None = None) -> dict[str, Path]:
+    """Write the PNG, SVG and HTML pictures into ``out_dir``, all or nothing."""
+    style = style or graph_style()
+    png, svg = render_static(G, style)
+    page = render_html(G, style)
+    with staged_files(out_dir) as stage:
+        stage(OUTPUTS["png"], png)
+        stage(OUTPUTS["svg"], svg)
+        stage(OUTPUTS["html"], page)
+    return {fmt: out_dir / name for fmt, name in OUTPUTS.items()}

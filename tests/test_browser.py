@@ -1,0 +1,168 @@
+"""The interactive page as a person uses it, in headless Chromium.
+
+Chromium and its driver come from Debian (`chromium`, `chromium-driver`);
+when they are missing the test setup installs them with apt-get (CI does the
+same in .ci/run). selenium drives /usr/bin/chromedriver; no browser is ever
+downloaded, and the page is opened from a file:// URL with networking off.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageStat
+
+from jakkg.analytics import drug_view
+from jakkg.draw import OUTPUTS
+from jakkg.graph import load_projection
+from tests.conftest import run_cli
+from tests.graph_support import build_corpus
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--window-size=1600,1000",
+]
+
+
+def ensure_chromium() -> None:
+    """Install Debian's chromium and chromium-driver when they are not there yet."""
+    if shutil.which("chromium") and Path(CHROMEDRIVER).exists():
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update"], check=True, env=env, capture_output=True)
+    subprocess.run(["apt-get", "install", "-y", "chromium", "chromium-driver"], check=True, env=env, capture_output=True)
+    assert shutil.which("chromium") and Path(CHROMEDRIVER).exists(), "chromium or chromedriver still missing after apt-get"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    ensure_chromium()
+    os.environ.setdefault("SE_OFFLINE", "true")  # selenium manager must not fetch anything
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="jakkg-chromium-")
+    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The page drawn by the CLI from the real data plus the test claims of papers 000 and 001."""
+    build = build_corpus("full", tmp_path_factory.getbasetemp())
+    out = tmp_path_factory.mktemp("page")
+    result = run_cli("draw", build / "jakdm.trig", "--out", out)
+    assert result.exit_code == 0, result.output
+    shutil.copy(build / "jakdm.trig", out / "jakdm.trig")
+    return out
+
+
+def visible(driver: object, css: str) -> list:
+    from selenium.webdriver.common.by import By
+
+    return [e for e in driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]  # type: ignore[attr-defined]
+
+
+def test_page_in_headless_chromium(browser: object, page: Path, tmp_path: Path) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    driver = browser
+    G = load_projection(page / "jakdm.trig")
+    driver.get((page / OUTPUTS["html"]).resolve().as_uri())  # type: ignore[attr-defined]
+    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+
+    # every node of the projection is on screen, and the status line says so
+    assert len(visible(driver, "#network g.node")) == G.number_of_nodes()
+    assert driver.find_element(By.ID, "shown-nodes").text == str(G.number_of_nodes())  # type: ignore[attr-defined]
+    assert len(visible(driver, "#network g.edge")) == G.number_of_edges()
+
+    # click the baricitinib -> JAK2 edge (its badge) and read its claims
+    def node_id(curie: str) -> str:
+        return driver.find_element(By.CSS_SELECTOR, f'g.node[data-curie="{curie}"]').get_attribute("id")  # type: ignore[attr-defined]
+
+    bari, jak2, tofa = node_id("CHEBI:95341"), node_id("HGNC:6192"), node_id("CHEBI:71200")
+    edge = driver.find_element(By.CSS_SELECTOR, f'g.edge[data-source="{bari}"][data-target="{jak2}"]')  # type: ignore[attr-defined]
+    driver.find_element(By.ID, f"badge-{edge.get_attribute('id')}").click()  # type: ignore[attr-defined]
+    details = driver.find_element(By.ID, "details")  # type: ignore[attr-defined]
+    WebDriverWait(driver, 10).until(lambda d: "GX-000-02" in details.text)
+    quotes = [q.text for q in details.find_elements(By.CSS_SELECTOR, "blockquote.quote")]
+    assert any("Since baricitinib is a JAK1/2 inhibitor" in q for q in quotes), quotes
+    links = [a.get_attribute("href") for a in details.find_elements(By.CSS_SELECTOR, "a")]
+    assert "https://doi.org/10.1093/brain/awz006" in links
+    assert "baricitinib" in details.find_element(By.CSS_SELECTOR, "h2").text
+
+    # clicking the line itself works too: the JAK2 -> growth hormone edge has two claims from two papers
+    gh = node_id("GO:0060396")
+    line = driver.find_element(By.CSS_SELECTOR, f'g.edge[data-source="{jak2}"][data-target="{gh}"] path.hit')  # type: ignore[attr-defined]
+    # a point a quarter of the way along the curve, relative to the centre of the path's box on screen
+    dx, dy = driver.execute_script(  # type: ignore[attr-defined]
+        "const p = arguments[0], q = p.getPointAtLength(p.getTotalLength() * 0.25).matrixTransform(p.getScreenCTM());"
+        "const r = p.getBoundingClientRect(); return [q.x - (r.left + r.width / 2), q.y - (r.top + r.height / 2)];", line)
+    ActionChains(driver).move_to_element_with_offset(line, int(dx), int(dy)).click().perform()
+    WebDriverWait(driver, 10).until(lambda d: "GX-001-03" in details.text)
+    assert "doi:10.1093/brain/awz294" in details.text and "doi:10.1093/brain/awz006" in details.text
+    m = re.search(r"(\d+) claims from (\d+) independent sources", details.text)
+    assert m and int(m.group(1)) >= 2 and int(m.group(2)) >= 2, details.text
+
+    # pick baricitinib: only its paths remain
+    Select(driver.find_element(By.ID, "drug-filter")).select_by_visible_text("baricitinib")  # type: ignore[attr-defined]
+    shown_nodes, shown_edges = drug_view(G, "CHEBI:95341")
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "shown-nodes").text == str(len(shown_nodes)))
+    on_screen = {e.get_attribute("data-curie") for e in visible(driver, "#network g.node")}
+    assert on_screen == shown_nodes
+    assert "HGNC:6192" in on_screen and "GO:0060396" in on_screen and "CHEBI:71200" not in on_screen
+    assert len(visible(driver, "#network g.edge")) == len(shown_edges)
+    assert not driver.find_element(By.ID, tofa).is_displayed()  # type: ignore[attr-defined]
+
+    # back to the whole network
+    Select(driver.find_element(By.ID, "drug-filter")).select_by_index(0)  # type: ignore[attr-defined]
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "shown-nodes").text == str(G.number_of_nodes()))
+
+    shot = tmp_path / "page.png"
+    assert driver.save_screenshot(str(shot))  # type: ignore[attr-defined]
+    img = Image.open(shot).convert("RGB")
+    assert img.width >= 1200 and img.height >= 700
+    assert ImageStat.Stat(img.convert("L")).stddev[0] > 15, "the screenshot is blank"
+    assert len(img.resize((160, 100)).getcolors(maxcolors=20000) or []) > 40
+
+
+def test_disagreement_links_to_the_other_claim(browser: object, page: Path) -> None:
+    """tofacitinib improved calcinosis (001) disagrees with 'JAK inhibitors failed to improve the calcinosis' (000)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    driver.get((page / OUTPUTS["html"]).resolve().as_uri())  # type: ignore[attr-defined]
+    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    ids = {c: driver.find_element(By.CSS_SELECTOR, f'g.node[data-curie="{c}"]').get_attribute("id")  # type: ignore[attr-defined]
+           for c in ("CHEBI:71200", "HP:0003761")}
+    edge = driver.find_element(By.CSS_SELECTOR, f'g.edge[data-source="{ids["CHEBI:71200"]}"][data-target="{ids["HP:0003761"]}"]')  # type: ignore[attr-defined]
+    badge = driver.find_element(By.ID, f"badge-{edge.get_attribute('id')}")  # type: ignore[attr-defined]
+    assert "disagreement" in badge.get_attribute("class")
+    badge.click()
+    details = driver.find_element(By.ID, "details")  # type: ignore[attr-defined]
+    WebDriverWait(driver, 10).until(lambda d: "GX-001-05" in details.text)
+    link = next(b for b in details.find_elements(By.CSS_SELECTOR, ".disagrees button") if b.text.startswith("GX-000-17"))
+    link.click()
+    WebDriverWait(driver, 10).until(lambda d: "JAK inhibitors failed to improve the calcinosis" in details.text)
+    assert "negated" in details.text

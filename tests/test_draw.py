@@ -1,0 +1,213 @@
+"""The pictures: static PNG/SVG (layout, legibility, determinism) and the self-contained HTML page."""
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from PIL import Image, ImageStat
+
+from jakkg.draw import OUTPUTS, figure, page_data, render_html, static_subgraph
+from jakkg.graph import graph_style, load_projection
+from jakkg.layout import Metrics, layered_layout, wrap_label
+from tests.conftest import SEEDS, copy_data, run_cli
+from tests.graph_support import build_corpus, synthetic_projection
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_corpus("mini", tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture(scope="module")
+def drawn(mini: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("drawn")
+    shutil.copy(mini / "jakdm.trig", out / "jakdm.trig")
+    result = run_cli("draw", "--out", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def assert_not_blank_png(data: bytes, min_size: tuple[int, int]) -> Image.Image:
+    img = Image.open(io.BytesIO(data)).convert("RGB")
+    assert img.width >= min_size[0] and img.height >= min_size[1], img.size
+    stat = ImageStat.Stat(img.convert("L"))
+    assert stat.stddev[0] > 20, "the picture is (nearly) blank"
+    grey = img.convert("L").point(lambda p: 255 if p < 240 else 0)
+    inked = sum(grey.histogram()[255:]) / (img.width * img.height)
+    assert 0.02 < inked < 0.6, f"{inked:.1%} of the pixels are drawn"
+    colours = img.resize((200, 200)).getcolors(maxcolors=40000) or []
+    assert len(colours) > 50, "a figure coloured by category has many colours"
+    return img
+
+
+def test_draw_writes_png_svg_html(drawn: Path) -> None:
+    png = (drawn / OUTPUTS["png"]).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(png) > 50_000
+    assert_not_blank_png(png, (1500, 800))
+    svg = (drawn / OUTPUTS["svg"]).read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert ">baricitinib</text>" in svg and ">growth hormone</text>" in svg, "labels are text in the SVG"
+    page = (drawn / OUTPUTS["html"]).read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+
+
+def test_draw_is_deterministic(mini: Path, tmp_path: Path) -> None:
+    """Two runs in separate processes with different hash seeds give byte-identical pictures."""
+    jakkg = Path(sys.executable).parent / "jakkg"
+    for name, seed in (("a", "1"), ("b", "2")):
+        done = subprocess.run([str(jakkg), "draw", str(mini / "jakdm.trig"), "--out", str(tmp_path / name)],
+                              check=False, env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    for name in OUTPUTS.values():
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def rendered_extents(G: nx.MultiDiGraph):
+    fig, layout, artists = figure(G)
+    renderer = fig.canvas.get_renderer()
+    labels = {n: [t.get_window_extent(renderer) for t in ts] for n, ts in artists["labels"].items()}
+    boxes = {n: p.get_window_extent(renderer) for n, p in artists["boxes"].items()}
+    others = [t.get_window_extent(renderer) for t in artists["texts"] if t.get_text()]
+    return layout, labels, boxes, others, artists
+
+
+def overlaps(a, b, slack: float = 0.5) -> bool:
+    return a.x0 < b.x1 - slack and b.x0 < a.x1 - slack and a.y0 < b.y1 - slack and b.y0 < a.y1 - slack
+
+
+@pytest.mark.parametrize("which", ["mini", "synthetic", "synthetic-large"])
+def test_labels_fit_their_boxes_and_never_overlap(which: str, mini: Path) -> None:
+    G = {"mini": lambda: load_projection(mini / "jakdm.trig"),
+         "synthetic": lambda: synthetic_projection(seed=7),
+         "synthetic-large": lambda: synthetic_projection(seed=11, scale=2)}[which]()
+    _, labels, boxes, others, _ = rendered_extents(G)
+    assert labels, "nothing drawn"
+    for n, extents in labels.items():
+        for ext in extents:
+            box = boxes[n]
+            assert box.x0 <= ext.x0 and ext.x1 <= box.x1 and box.y0 <= ext.y0 and ext.y1 <= box.y1, f"label of {n} leaves its box"
+    # boxes never overlap, so labels (inside them) never do; check both on the canvas, sorted sweep by x
+    items = sorted([(b, n) for n, b in boxes.items()], key=lambda t: t[0].x0)
+    for i, (a, na) in enumerate(items):
+        for b, nb in items[i + 1:]:
+            if b.x0 >= a.x1:
+                break
+            assert not overlaps(a, b), f"boxes of {na} and {nb} overlap"
+    every_label = [e for ex in labels.values() for e in ex]
+    for t in others:  # titles, column heads, legend, footnotes stay clear of the labels
+        assert not any(overlaps(t, e) for e in every_label), "a title or legend text covers a label"
+
+
+def test_long_labels_are_wrapped_and_capped() -> None:
+    m = Metrics()
+    lines = wrap_label("Elevated circulating creatine kinase activity", m)
+    assert 2 <= len(lines) <= 3 and all(len(x) <= m.wrap_chars for x in lines)
+    assert " ".join(lines) == "Elevated circulating creatine kinase activity"
+    long = wrap_label(" ".join(["word"] * 60), m)
+    assert len(long) == m.max_lines and long[-1].endswith("…")
+
+
+def test_layout_is_layered_left_to_right(mini: Path) -> None:
+    G = load_projection(mini / "jakdm.trig")
+    H, left_out_claims, left_out_nodes = static_subgraph(G, graph_style())
+    assert "jakdm:cohort/GX-LC19-MDA5" not in H and left_out_claims == 1 and left_out_nodes == 1
+    style = graph_style()
+    cols = [(i, l["title"]) for i, l in enumerate(style.layers) if any(d["layer"] == i for _, d in H.nodes(data=True))]
+    layout = layered_layout(H, cols)
+    x = {n: b.x for n, b in layout.boxes.items()}
+    assert x["CHEBI:95341"] < x["HGNC:6192"] < x["GO:0060396"] < x["MONDO:0016367"] < x["jakkg:IMACSDefinitionOfImprovement"]
+    assert [t for _, t, _ in layout.columns] == ["Drugs", "Kinases & proteins", "Pathways", "Diseases & phenotypes", "Outcome measures"]
+    # the skip edge drug -> outcome runs through the gaps: its route crosses the middle columns horizontally
+    route = layout.routes[("CHEBI:71200", "jakkg:IMACSDefinitionOfImprovement", "ameliorates|improved")]
+    assert len(route.points) == 2 + 2 * 3
+
+
+def test_static_figure_styles_edges_by_evidence(mini: Path) -> None:
+    G = load_projection(mini / "jakdm.trig")
+    _, _, _, _, artists = rendered_extents(G)
+    kinds = graph_style().kind_styles()
+    neg = artists["edges"][("CHEBI:95341", "MONDO:0005609", "has_adverse_event|not_observed|negated")]
+    pos = artists["edges"][("CHEBI:95341", "MONDO:0008054", "ameliorates|improved")]
+    assert neg.get_linestyle() not in ("-", "solid") and pos.get_linestyle() in ("-", "solid"), "negated claims are dashed"
+    from matplotlib.colors import to_hex
+    assert to_hex(neg.get_edgecolor()) == kinds["negated"]["colour"].lower()
+    assert to_hex(pos.get_edgecolor()) == kinds["benefit"]["colour"].lower()
+    two = artists["edges"][("HGNC:6192", "GO:0060396", "involved_in")]
+    one = artists["edges"][("HGNC:6192", "GO:0070102", "involved_in")]
+    assert two.get_linewidth() > one.get_linewidth(), "edge width grows with the number of claims"
+    texts = " ".join(t.get_text() for t in artists["texts"])
+    assert "Not drawn: 1 claim about cohorts or patients" in texts
+    for title in ("Drugs", "Kinases & proteins", "Pathways", "Entities (box colour)", "Evidence (edge colour)", "Claims behind an edge (width)"):
+        assert title in texts
+
+
+def test_html_is_self_contained_and_complete(drawn: Path) -> None:
+    page = (drawn / OUTPUTS["html"]).read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=|<link\b|<img\b|@import|url\(\s*['\"]?https?:", page, re.IGNORECASE), "no external resources"
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    G = load_projection(drawn / "jakdm.trig")
+    assert page.count('<g class="node ') == G.number_of_nodes()
+    assert page.count('<g class="edge ') == G.number_of_edges()
+    assert page.count('<g class="badge') == G.number_of_edges()
+    for drug in ("baricitinib", "ruxolitinib", "tofacitinib", "Janus Kinase Inhibitors"):
+        assert re.search(rf"<option value=\"n\d+\">{drug}</option>", page)
+    assert "Since baricitinib is a JAK1/2 inhibitor" in page and "10.1093/brain/awz006" in page
+
+
+def test_page_data_views_match_drug_view(mini: Path) -> None:
+    from jakkg.analytics import drug_view
+
+    G = load_projection(mini / "jakdm.trig")
+    data = page_data(G)
+    by_curie = {n["curie"]: n["id"] for n in data["nodes"]}
+    nodes, edges = drug_view(G, "CHEBI:95341")
+    view = data["views"][by_curie["CHEBI:95341"]]
+    assert sorted(view["nodes"]) == sorted(by_curie[n] for n in nodes)
+    assert len(view["edges"]) == len(edges)
+    assert by_curie["CHEBI:71200"] not in view["nodes"]
+
+
+def test_html_escapes_labels() -> None:
+    G = synthetic_projection(seed=3)
+    n = next(iter(G.nodes))
+    G.nodes[n]["label"] = "<script>alert(1)</script> & co"
+    page = render_html(G)
+    assert "<script>alert(1)</script>" not in page.split("<script")[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page or "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_draw_without_claims_is_a_clear_error(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    for path in (data / "claims").glob("*.yaml"):
+        path.unlink()
+    shutil.rmtree(data / "patients", ignore_errors=True)
+    out = tmp_path / "build"
+    assert run_cli("build", "--data", data, "--sources", SEEDS, "--out", out).exit_code == 0
+    result = run_cli("draw", "--out", out)
+    assert result.exit_code == 2
+    assert "no claims" in result.output
+    assert not (out / OUTPUTS["png"]).exists()
+
+
+def test_failed_draw_leaves_earlier_pictures(drawn: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in OUTPUTS.values():
+        shutil.copy(drawn / name, tmp_path / name)
+    shutil.copy(drawn / "jakdm.trig", tmp_path / "jakdm.trig")
+    before = {name: (tmp_path / name).read_bytes() for name in OUTPUTS.values()}
+    import jakkg.draw as draw_module
+
+    def broken(*_: object, **__: object) -> str:
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr(draw_module, "render_html", broken)
+    with pytest.raises(RuntimeError):
+        draw_module.write_pictures(load_projection(tmp_path / "jakdm.trig"), tmp_path)
+    assert {name: (tmp_path / name).read_bytes() for name in OUTPUTS.values()} == before
