@@ -151,3 +151,14 @@ def test_cli_summary_prints_the_tables(tmp_path_factory: pytest.TempPathFactory)
 def test_summary_report_of_an_empty_graph() -> None:
     text = summary_report(nx.MultiDiGraph())
     assert "nodes" in text and "Mechanistic paths" in text
+
+
+def test_real_data_paths_and_disagreements(built) -> None:
+    """On the curated papers alone: the growth-hormone paths and tofacitinib's disputed targets."""
+    real = load_projection(built / "jakdm.trig")
+    paths = mechanistic_paths(real)
+    for drug in (BARI, RUX):
+        assert starts(paths, drug, JAK2, GH), f"{drug} -> JAK2 -> growth hormone signalling"
+    assert TOFA in disagreeing_drugs(real)
+    zoster = [d for _, v, d in real.out_edges(BARI, data=True) if v == "MONDO:0005609"]
+    assert zoster and all(d["negated"] for d in zoster), "herpes zoster under baricitinib: looked for, not seen"
