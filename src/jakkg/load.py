@@ -105,7 +105,7 @@ class _Loader:
                     msg = "required field is missing"
                 elif err["type"] == "extra_forbidden":
                     msg = "unknown field (check spelling; see data/README.md for the fields)"
-                self.problem(path, field_line, item, f"{where}: {msg}")
+                self.problem(path, field_line, item, f"{where}: {msg}" if loc else msg)
             return None
 
     # -- sources --------------------------------------------------------
