@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .analytics import disagreements, drug_view, drugs
-from .graph import GraphStyle, graph_style, staged_files
+from .export import atomic_outputs
+from .graph import GraphStyle, graph_style
 from .layout import Layout, Metrics, badge_positions, bezier_segments, layered_layout, text_top
 
 if TYPE_CHECKING:
@@ -413,7 +414,7 @@ def write_pictures(G: nx.MultiDiGraph, out_dir: Path, style: GraphStyle | None =
     style = style or graph_style()
     png, svg = render_static(G, style)
     page = render_html(G, style)
-    with staged_files(out_dir) as stage:
+    with atomic_outputs(out_dir) as stage:
         stage(OUTPUTS["png"], png)
         stage(OUTPUTS["svg"], svg)
         stage(OUTPUTS["html"], page)

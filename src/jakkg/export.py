@@ -66,15 +66,19 @@ def ntriples(graph: Graph) -> str:
 
 
 @contextmanager
-def atomic_outputs(out_dir: Path) -> Iterator[Callable[[str, str], None]]:
-    """Collect files to write; rename them into place only if the block succeeds."""
+def atomic_outputs(out_dir: Path) -> Iterator[Callable[[str, str | bytes], None]]:
+    """Collect files (text or bytes) to write; rename them into place only if the block succeeds."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
 
-    def stage(name: str, content: str) -> None:
+    def stage(name: str, content: str | bytes) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(content)
+        if isinstance(content, bytes):
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(content)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(content)
         staged.append((Path(tmp), out_dir / name))
 
     try:

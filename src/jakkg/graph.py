@@ -53,17 +53,14 @@ and GEXF, the projection itself for node-link JSON).
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .export import atomic_outputs
 from .identifiers import DATA, compress
 
 if TYPE_CHECKING:  # networkx and rdflib are imported where they are used
@@ -491,40 +488,9 @@ def read_export(path: Path) -> nx.MultiDiGraph:
     return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
 
 
-@contextmanager
-def staged_files(out_dir: Path) -> Iterator[Callable[[str, str | bytes], None]]:
-    """Like :func:`jakkg.export.atomic_outputs`, for text and binary files.
-
-    Files are written under temporary names next to their targets and renamed
-    only when the whole block succeeded, so a failure leaves earlier outputs.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, Path]] = []
-
-    def stage(name: str, content: str | bytes) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-        if isinstance(content, bytes):
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(content)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(content)
-        staged.append((Path(tmp), out_dir / name))
-
-    try:
-        yield stage
-    except BaseException:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    for tmp, final in staged:
-        tmp.chmod(0o644)
-        os.replace(tmp, final)
-
-
 def write_exports(G: nx.MultiDiGraph, out_dir: Path) -> dict[str, Path]:
     """Write GraphML, GEXF and node-link JSON into ``out_dir``, all or nothing."""
-    with staged_files(out_dir) as stage:
+    with atomic_outputs(out_dir) as stage:
         stage(EXPORTS["graphml"], graphml_text(G))
         stage(EXPORTS["gexf"], gexf_text(G))
         stage(EXPORTS["nodelink"], nodelink_text(G))

@@ -228,7 +228,6 @@ class _Loader:
     def check_references(self) -> None:
         c = self.corpus
         studies = c.all_studies()
-        vocab = c.vocab
 
         def entity(key: str | None, where: Any, field_name: str, categories: set[str] | None = None) -> None:
             if key is None:
