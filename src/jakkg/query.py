@@ -193,6 +193,9 @@ class CheckedQuery:
     prefixes: Mapping[str, str]
     has_values_clause: bool
     has_dataset_clause: bool
+    assigned: frozenset[str] = frozenset()  # variables the query computes (BIND ... AS ?v, (expr AS ?v))
+    aggregated: bool = False  # GROUP BY or an aggregate at the top level
+    group_keys: frozenset[str] = frozenset()
 
 
 def _walk(node: Any) -> Iterable[Any]:
@@ -291,10 +294,18 @@ def check_query(text: str, source: str = "<query>", *, embedded: bool = True) ->
     except Exception as exc:  # noqa: BLE001 -- rdflib raises plain Exceptions for semantic errors
         raise QueryError(f"{source}: invalid query: {str(exc).splitlines()[0][:200]}") from None
     form = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}[main.name]
-    variables = {str(v) for n in _walk(tree) if isinstance(n, Variable) for v in [n]}
+    variables = {str(n) for n in _walk(tree) if isinstance(n, Variable)}
+    assigned = {str(n["var"]) for n in _walk(tree) if isinstance(n, CompValue) and n.name == "Bind"}
+    assigned |= {str(n["evar"]) for n in _walk(tree) if isinstance(n, CompValue) and n.name == "vars" and dict.get(n, "evar")}
     prefixes = {str(p): str(ns) for p, ns in algebra.prologue.namespace_manager.namespaces()}
     has_values = bool(dict.get(main, "valuesClause"))
-    return CheckedQuery(text, source, form, frozenset(variables), prefixes, has_values, has_dataset)
+    group = dict.get(main, "groupby")
+    group_keys = {str(c) for c in (group["condition"] if group else []) if isinstance(c, Variable)}
+    aggregated = bool(group) or any(
+        isinstance(n, CompValue) and n.name.startswith("Aggregate_") for n in _walk(dict.get(main, "projection") or [])
+    )
+    return CheckedQuery(text, source, form, frozenset(variables), prefixes, has_values, has_dataset,
+                        frozenset(assigned), aggregated, frozenset(group_keys))
 
 
 # ---------------------------------------------------------------------------
@@ -373,6 +384,8 @@ def bind_parameters(query: NamedQuery, checked: CheckedQuery, pairs: Sequence[st
             raise QueryError(f"query {query.name!r} has no parameter ?{name} (it takes {names})")
         if not query.parameters and name not in checked.variables:
             raise QueryError(f"query {query.name!r} has no variable ?{name} to bind")
+        if name in checked.assigned:
+            raise QueryError(f"?{name} is computed by query {query.name!r} (BIND or AS) and cannot be bound as a parameter")
         bindings[name] = parse_value(value, prefixes, declared.kind if declared else None)
     return bindings
 
@@ -762,6 +775,11 @@ def run_query(
     if endpoint:
         if bound and checked.has_values_clause:
             raise QueryError(f"{where}: the query ends with its own VALUES clause, so parameters cannot be sent to an endpoint")
+        loose = sorted(n for n in bound if checked.aggregated and n not in checked.group_keys)
+        if loose:
+            # A trailing VALUES is joined after grouping: it can only restrict a group key.
+            raise QueryError(f"{where}: over HTTP a parameter of a grouped query must be a GROUP BY variable "
+                             f"(not {', '.join('?' + n for n in loose)})")
         return HttpEngine(endpoint, timeout).run(query.text, bound, checked.form), checked
     if source is None:
         raise QueryError("no graph to query: give a graph file or an --endpoint")

@@ -115,7 +115,7 @@ def push(
     if mode not in MODES:
         raise StoreError(f"unknown mode {mode!r} (one of {', '.join(MODES)})")
     ds = read_dataset(Path(dataset_file))
-    graphs = sorted((g for g in ds.contexts() if len(g) and isinstance(g.identifier, URIRef)),
+    graphs = sorted((g for g in ds.graphs() if len(g) and isinstance(g.identifier, URIRef)),
                     key=lambda g: str(g.identifier))
     quads = sum(len(g) for g in graphs)
     default_body: bytes | None = None
