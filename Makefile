@@ -23,6 +23,7 @@ install: $(VENV)/.installed  ## create .venv and install jakkg with its test ext
 run: install  ## build the whole knowledge graph from data/ into build/
 	$(BIN)/jakkg build --data data --sources $(SOURCES) --out $(OUT)
 	$(BIN)/jakkg stats $(OUT)/jakdm.trig
+	$(BIN)/jakkg query drug-targets --build $(OUT) --format csv --output $(OUT)/drug-targets.csv && $(BIN)/jakkg query improvements --build $(OUT) --format csv --output $(OUT)/improvements.csv
 
 test: install  ## run the test suite
 	$(BIN)/pytest

@@ -16,10 +16,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from rdflib import Literal, URIRef
@@ -99,13 +100,14 @@ def free_port() -> int:
 
 
 class OxigraphServer:
-    """An in-memory Oxigraph server on 127.0.0.1 and a free port, started and stopped by the tests."""
+    """An Oxigraph server on 127.0.0.1 and a free port (in memory unless given a location), started and stopped by the tests."""
 
-    def __init__(self) -> None:
+    def __init__(self, location: Path | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        where = ["--location", str(location)] if location else []
         self.process = subprocess.Popen(
-            [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{self.port}"],
+            [oxigraph_binary(), "serve", *where, "--bind", f"127.0.0.1:{self.port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 30
@@ -180,6 +182,20 @@ def dec(value: Any) -> Decimal | None:
 
 
 __all__ = [
-    "FIXTURE_DATA", "Graphs", "OxigraphServer", "claim_iri", "cohort_iri", "dec", "fixture_build", "fixture_graphs",
-    "graphs", "oxigraph_server", "patient_iri", "py", "real_graphs", "rows", "study_iri",
+    "FIXTURE_DATA",
+    "Graphs",
+    "OxigraphServer",
+    "claim_iri",
+    "cohort_iri",
+    "dec",
+    "fixture_build",
+    "fixture_graphs",
+    "graphs",
+    "oxigraph_binary",
+    "oxigraph_server",
+    "patient_iri",
+    "py",
+    "real_graphs",
+    "rows",
+    "study_iri",
 ]

@@ -4,6 +4,7 @@ Answer tests run on two graphs (see sparql_support): the frozen fixture
 corpus, where the papers' numbers are asserted exactly, and the real data/,
 where each answer is compared with what the loaded corpus says it must be.
 """
+# ruff: noqa: F811 -- pytest fixtures are imported from sparql_support and named as arguments
 from __future__ import annotations
 
 import json
@@ -108,7 +109,7 @@ def test_list_prints_every_name_and_question():
     result = run_cli("query", "--list")
     assert result.exit_code == 0, result.output
     for name, q in library().items():
-        assert re.search(rf"^{re.escape(name)}\s+{re.escape(q.question)}$", result.output, re.M), name
+        assert re.search(rf"^{re.escape(name)}\s+{re.escape(q.question)}$", result.output, re.MULTILINE), name
     assert "--param claim=" in result.output
 
 

@@ -3,14 +3,18 @@
 The test suite starts the `oxigraph` server (test extras) on 127.0.0.1 and a
 free port, in memory, and stops it afterwards.
 """
+# ruff: noqa: F811 -- pytest fixtures are imported from sparql_support and named as arguments
 from __future__ import annotations
 
+import re
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from rdflib import Graph
@@ -27,6 +31,7 @@ from .sparql_support import (  # noqa: F401 -- fixtures
     fixture_build,
     fixture_graphs,
     free_port,
+    oxigraph_binary,
     oxigraph_server,
     real_graphs,
 )
@@ -256,3 +261,45 @@ def test_endpoint_errors_are_reported(loaded_server: OxigraphServer):
         HttpEngine(loaded_server.base + "/no-such-endpoint").run("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     with pytest.raises(QueryError, match="expected an http"):
         HttpEngine("file:///etc/passwd")
+
+
+def test_oxigraph_bulk_load_from_the_files_as_the_readme_says(fixture_build: Path, fixture_graphs: Graphs, tmp_path: Path):
+    """README: `oxigraph load` of jakdm.trig (named graphs) and jakdm.nt (default graph), no jakkg involved."""
+    db = tmp_path / "jakdm-db"
+    for name in ("jakdm.trig", "jakdm.nt"):
+        done = subprocess.run([oxigraph_binary(), "load", "--location", str(db), "--file", str(fixture_build / name)],
+                              check=False, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    server = OxigraphServer(db)
+    try:
+        assert counts(server) == expected_counts(fixture_build)
+        for name in QUERIES:
+            text = library()[name].text
+            assert HttpEngine(server.query).run(text).rows == fixture_graphs.rdflib.run(text).rows, name
+    finally:
+        server.stop()
+
+
+def test_benchmark_times_every_engine_and_checks_the_answers(loaded_server: OxigraphServer, fixture_build: Path):
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "queries.py"
+    done = subprocess.run([sys.executable, str(script), "--build", str(fixture_build), "--repeat", "1",
+                           "--endpoint", loaded_server.query], check=False, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert re.match(r"load rdflib\s+\d+\.\d+ s", lines[0]) and re.match(r"load oxigraph\s+\d+\.\d+ s", lines[1])
+    assert any(line.split()[:3] == ["query", "rdflib", "oxigraph"] and line.split()[3] == "http" for line in lines)
+    assert sum(1 for line in lines if line.split() and line.split()[0] in library()) == len(library())
+    total = next(line for line in lines if line.startswith("whole library"))
+    assert len(re.findall(r"\d+\.\d+s", total)) == 3
+    assert lines[-1] == "all engines gave the same answers"
+
+
+def test_readme_commands_name_real_queries_and_parameters():
+    """Every `jakkg query NAME --param p=...` shown in the README exists (Koza-style: docs that cannot rot)."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    shown = re.findall(r"jakkg query ([a-z][a-z0-9-]*)(?![\w.-])((?: --param [a-z]+=\S+)*)", readme)
+    assert len(shown) >= 6
+    for name, params in shown:
+        assert name in library(), name
+        for p in re.findall(r"--param ([a-z]+)=", params):
+            assert library()[name].parameter(p) is not None, (name, p)

@@ -120,7 +120,8 @@ def query(query_name: str | None, params: tuple[str, ...], fmt: str, graph: str 
     graph), 3 time limit reached.
     """
     from .errors import UsageError
-    from .query import find_query, graph_path, list_queries as listing, render, run_query
+    from .query import find_query, graph_path, render, run_query
+    from .query import list_queries as listing
 
     if list_queries:
         click.echo(listing(), nl=False)
@@ -146,7 +147,8 @@ def query(query_name: str | None, params: tuple[str, ...], fmt: str, graph: str 
 
     with atomic_outputs(output.parent if str(output.parent) else Path(".")) as stage:
         stage(output.name, text)
-    rows = "true/false" if result.form == "ASK" else f"{len(result.rows)} rows"
+    n = len(result.rows)
+    rows = "true/false" if result.form == "ASK" else f"{n} row{'' if n == 1 else 's'}"
     click.echo(f"wrote {output} ({rows})", err=True)
 
 

@@ -35,13 +35,15 @@ with their line and column.
 from __future__ import annotations
 
 import json
+import math
 import multiprocessing
 import re
 import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.namespace import XSD
@@ -79,7 +81,7 @@ _SKIPPABLE = re.compile(
     r"|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r"|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"
     r"|#[^\n]*",
-    re.S,
+    re.DOTALL,
 )
 
 
@@ -231,20 +233,18 @@ def _syntax_message(text: str, line: int, col: int, detail: str, source: str) ->
 def _locate_with_oxigraph(text: str) -> tuple[int, int, str] | None:
     """Oxigraph's more precise position of a syntax error, for queries that cannot reach the network.
 
-    Oxigraph only parses here (the store is empty), but a query that parses is
-    also evaluated, so this is used only for text without SERVICE anywhere.
+    The store is empty, so evaluating costs nothing -- but a query that parses
+    is also evaluated, and Oxigraph would call a SERVICE; so text that has the
+    word anywhere, even in a string, keeps rdflib's position instead.
     """
-    if keyword_outside_literals(text, "SERVICE") or "service" in text.lower():
+    if "service" in text.lower():
         return None
     import pyoxigraph
 
     try:
-        result = pyoxigraph.Store().query(text)
-        if hasattr(result, "__iter__"):
-            for _ in result:
-                break
+        pyoxigraph.Store().query(text)
     except SyntaxError as exc:
-        m = re.match(r"error at (\d+):(\d+): (.*)", str(exc), re.S)
+        m = re.match(r"error at (\d+):(\d+): (.*)", str(exc), re.DOTALL)
         if m:
             return int(m[1]), int(m[2]), m[3]
     except Exception:  # noqa: BLE001 -- anything else: fall back to rdflib's position
@@ -337,9 +337,9 @@ def parse_value(value: str, prefixes: Mapping[str, str], kind: str | None = None
     if text.startswith("<") and text.endswith(">"):
         iri = text[1:-1]
     elif text.startswith('"'):
+        from rdflib import Graph
         from rdflib.namespace import NamespaceManager
         from rdflib.util import from_n3
-        from rdflib import Graph
 
         nsm = NamespaceManager(Graph(), bind_namespaces="none")
         for p, ns in prefixes.items():
@@ -421,10 +421,6 @@ class QueryResult:
         """Rows as N-Triples strings ('' for unbound), sorted: the engine-independent answer."""
         return sorted(tuple("" if t is None else t.n3() for t in row) for row in self.rows)
 
-    def dicts(self) -> list[dict[str, Identifier]]:
-        """Rows as {variable: term}, unbound variables left out."""
-        return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
-
     def column(self, name: str) -> list[Identifier | None]:
         i = self.variables.index(name)
         return [row[i] for row in self.rows]
@@ -483,7 +479,7 @@ def canonical(term: Identifier | None) -> Identifier | None:
             return Literal(_decimal_text(Decimal(lexical.strip())), datatype=datatype)
         if datatype in _FLOAT_TYPES:
             value = float(lexical.strip())
-            return Literal(repr(value) if value == value else "NaN", datatype=datatype)
+            return Literal("NaN" if math.isnan(value) else repr(value), datatype=datatype)
         if datatype == XSD.boolean:
             return Literal({"1": "true", "0": "false"}.get(lexical.strip(), lexical.strip()), datatype=datatype)
         if datatype == XSD.duration:
