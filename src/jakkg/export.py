@@ -52,7 +52,9 @@ def trig(ds: Dataset) -> str:
         for line in lines:
             if line.startswith("@prefix"):
                 used[line] = line
-        content = "\n".join("    " + ln if ln else "" for ln in lines if not ln.startswith("@prefix")).strip("\n")
+        # Not indented: a line may be inside a multi-line """literal""" (a quote
+        # spanning lines of the paper), and indenting it would change the quote.
+        content = "\n".join(ln for ln in lines if not ln.startswith("@prefix")).strip("\n")
         blocks.append(f"<{ctx.identifier}> {{\n{content}\n}}\n")
     header = sorted(used)
     return "\n".join(header) + "\n\n" + "\n".join(blocks)
