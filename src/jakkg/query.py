@@ -583,18 +583,21 @@ class OxigraphEngine:
                    "nquads": ox.RdfFormat.N_QUADS, "xml": ox.RdfFormat.RDF_XML, "json-ld": ox.RdfFormat.JSON_LD}
         if fmt not in formats:
             raise QueryError(f"{display_path(path)}: oxigraph cannot read {fmt}")
-        self.union = fmt in ("trig", "nquads")
         self.store = ox.Store()
         try:
             self.store.bulk_load(path=str(path), format=formats[fmt])
         except (SyntaxError, ValueError, OSError) as exc:
             raise QueryError(f"{display_path(path)}: cannot parse as {fmt}: {str(exc).splitlines()[0][:200]}") from None
+        if fmt in ("trig", "nquads"):
+            # Copy the named graphs' triples into the default graph, once each: Oxigraph's
+            # union-default-graph option would repeat a triple that several graphs share.
+            self.store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
     def run(self, text: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
         import pyoxigraph as ox
 
         substitutions = {ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()}
-        result = self.store.query(text, use_default_graph_as_union=self.union, substitutions=substitutions or None)
+        result = self.store.query(text, substitutions=substitutions or None)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult("ASK", boolean=bool(result))
         if isinstance(result, ox.QueryTriples):
