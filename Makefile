@@ -27,6 +27,8 @@ run: install  ## build the whole knowledge graph from data/ into build/
 	$(BIN)/jakkg reason --in $(OUT)/jakdm.trig --out $(OUT)
 	$(BIN)/jakkg graph --out $(OUT)
 	$(BIN)/jakkg draw --out $(OUT)
+	$(BIN)/jakkg query drug-targets --build $(OUT) --format csv --output $(OUT)/drug-targets.csv
+	$(BIN)/jakkg query improvements --build $(OUT) --format csv --output $(OUT)/improvements.csv
 
 test: install  ## run the test suite
 	$(BIN)/pytest

@@ -363,7 +363,9 @@ class GraphBuilder:
         if value in self.corpus.vocab.time_points:
             g.add((owner, JAKKG.timePointLabel, self.corpus.vocab.time_points[value]))
         else:
-            g.add((owner, prop, Literal(value, datatype=XSD.duration)))
+            # normalize=False: rdflib would rewrite the lexical form through isodate,
+            # which turns P1.8Y into P1Y and P0M into P0D; keep what the paper says.
+            g.add((owner, prop, Literal(value, datatype=XSD.duration, normalize=False)))
 
     def add_located(self, g: Graph, iri: URIRef, record: Claim | Cohort | Patient) -> None:
         g.add((iri, JAKKG.curationFile, Literal(record.file)))

@@ -192,3 +192,88 @@ def draw_command(graph_file: Path | None, out_dir: Path) -> None:
         raise UsageError(f"{display_path(source)}: the graph has no claims, so there is nothing to draw")
     for path in write_pictures(G, out_dir).values():
         click.echo(f"  wrote {path}")
+
+# -- query: SPARQL competency queries on the graph or a store -----------------
+@main.command()
+@click.argument("query_name", metavar="NAME|FILE", required=False)
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query variable: a CURIE or IRI becomes an IRI, anything else a literal. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@click.option("--graph", "graph", type=click.Choice(["asserted", "reasoned"]), default=None,
+              help="build/jakdm.ttl (asserted, default) or build/jakdm-reasoned.ttl (made by `jakkg reason`).")
+@click.option("--engine", type=click.Choice(["rdflib", "oxigraph"]), default="rdflib", show_default=True,
+              help="Embedded SPARQL engine.")
+@click.option("--endpoint", default=None, metavar="URL", help="Query this SPARQL endpoint over HTTP instead.")
+@click.option("--build", "build_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Directory of the built graph.")
+@click.option("--input", "input_file", type=click.Path(path_type=Path), default=None,
+              help="Query this RDF file (.ttl, .nt, .trig) instead of the built graph.")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Stop the query after this many seconds (0: no limit).")
+@click.option("--output", "-o", "output", type=click.Path(path_type=Path), default=None,
+              help="Write the result to this file (atomically) instead of standard output.")
+@click.option("--list", "list_queries", is_flag=True, help="List the bundled queries and the questions they answer.")
+@reports_errors
+def query(query_name: str | None, params: tuple[str, ...], fmt: str, graph: str | None, engine: str, endpoint: str | None,
+          build_dir: Path, input_file: Path | None, timeout: float, output: Path | None, list_queries: bool) -> None:
+    """Run a bundled competency query (by NAME) or a SPARQL file on the graph.
+
+    Exit codes: 0 answered, 2 unusable query or input (syntax error with its
+    line and column, refused SERVICE / LOAD / FROM, bad parameter, missing
+    graph), 3 time limit reached.
+    """
+    from .errors import UsageError
+    from .query import find_query, graph_path, render, run_query
+    from .query import list_queries as listing
+
+    if list_queries:
+        click.echo(listing(), nl=False)
+        return
+    if not query_name:
+        raise UsageError("give a query NAME or FILE (`jakkg query --list` shows the bundled ones)")
+    named = find_query(query_name)
+    if endpoint and (graph or input_file):
+        raise UsageError("--graph and --input choose a local graph file; with --endpoint the store's data is queried "
+                         "(load the reasoned graph with `jakkg load --graph reasoned`)")
+    source = None
+    if not endpoint:
+        source = input_file if input_file is not None else graph_path(build_dir, graph or "asserted")
+        if not source.is_file():
+            raise UsageError(f"{source}: file not found")
+    result, checked = run_query(named, params=params, engine=engine, source=source, endpoint=endpoint,
+                                timeout=timeout or None)
+    text = render(result, fmt, checked.prefixes)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from .export import atomic_outputs
+
+    with atomic_outputs(output.parent if str(output.parent) else Path(".")) as stage:
+        stage(output.name, text)
+    n = len(result.rows)
+    rows = "true/false" if result.form == "ASK" else f"{n} row{'' if n == 1 else 's'}"
+    click.echo(f"wrote {output} ({rows})", err=True)
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store HTTP Protocol URL: Oxigraph http://HOST:7878/store, Fuseki http://HOST:3030/DS/data, "
+                   "GraphDB http://HOST:7200/repositories/ID/rdf-graphs/service.")
+@click.option("--build", "build_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
+@click.option("--graph", "graph", type=click.Choice(["asserted", "reasoned"]), default="asserted", show_default=True,
+              help="Which merged graph goes into the default graph.")
+@click.option("--mode", type=click.Choice(["graphs", "dataset"]), default="graphs", show_default=True,
+              help="graphs: PUT each named graph (standard); dataset: POST the whole TriG (Oxigraph, Fuseki, GraphDB).")
+@click.option("--default-graph/--no-default-graph", "default_graph", default=True, show_default=True,
+              help="Also PUT the merged graph into the store's default graph, where queries without GRAPH look.")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for each request.")
+@reports_errors
+def load(endpoint: str, build_dir: Path, graph: str, mode: str, default_graph: bool, timeout: float) -> None:
+    """Push build/jakdm.trig (named graphs) and the merged graph to a triple store."""
+    from .query import graph_path
+    from .triplestore import push
+
+    trig = build_dir / "jakdm.trig"
+    merged = graph_path(build_dir, graph) if default_graph else None
+    report = push(endpoint, trig, merged, mode=mode, timeout=timeout or None)
+    click.echo(f"loaded {report.named_graphs} named graphs ({report.quads} quads) into {endpoint}"
+               + (f"; {report.default_triples} triples into the default graph" if default_graph else ""))

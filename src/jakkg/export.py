@@ -52,7 +52,8 @@ def trig(ds: Dataset) -> str:
         for line in lines:
             if line.startswith("@prefix"):
                 used[line] = line
-        # no indentation: it would change the value of multi-line literals (quotes span lines)
+        # Not indented: a line may be inside a multi-line """literal""" (a quote
+        # spanning lines of the paper), and indenting it would change the quote.
         content = "\n".join(ln for ln in lines if not ln.startswith("@prefix")).strip("\n")
         blocks.append(f"<{ctx.identifier}> {{\n{content}\n}}\n")
     header = sorted(used)
