@@ -477,7 +477,7 @@ def test_doses_in_the_papers(fixture_graphs: Graphs):
 
 def test_follow_up(graphs: Graphs):
     expected = {str(claim_iri(c.id)): _stat(c.follow_up_duration) for c in graphs.corpus.claims.values() if c.follow_up_duration}
-    got = {r["claim"]: (r["mean"], r["sd"], r["median"], None, None, r["min"], r["max"], None, None, r["unit"])
+    got = {r["claim"]: (r["mean"], r["sd"], r["median"], None, None, r["min"], r["max"], r["value"], None, r["unit"])
            for r in rows(graphs.run("follow-up"))}
     assert got == expected
 
@@ -492,7 +492,7 @@ def test_follow_up_in_the_papers(fixture_graphs: Graphs):
 
 def test_time_to_effect(graphs: Graphs):
     expected = {str(claim_iri(c.id)): _stat(c.time_to_effect) for c in graphs.corpus.claims.values() if c.time_to_effect}
-    got = {r["claim"]: (None, None, r["median"], None, None, r["min"], r["max"], r["value"], None, r["unit"])
+    got = {r["claim"]: (None, None, r["median"], r["q1"], r["q3"], r["min"], r["max"], r["value"], None, r["unit"])
            for r in rows(graphs.run("time-to-effect"))}
     assert got == expected
 
@@ -932,19 +932,26 @@ def test_canonical_terms():
     assert str(canonical(Literal("P1.8Y", datatype=XSD.duration, normalize=False))) == "P1.8Y"
 
 
-def test_durations_are_kept_as_curated(fixture_graphs: Graphs):
-    """build.py writes time points without rdflib's lossy duration normalisation (which wrote P1.8Y as P1Y)."""
+def test_durations_in_the_graph_are_the_models_canonical_ones(fixture_graphs: Graphs):
+    """Time points reach the graph exactly as the model stores them (canonical xsd:duration).
+
+    The model rewrites weeks as days (xsd:duration has none) and refuses fractional
+    years or months (rdflib would truncate P1.8Y to P1Y), so nothing is lost on the way.
+    """
     from rdflib import Graph
 
     from jakkg.build import GraphBuilder
+    from jakkg.model import check_time_point
 
     g = Graph()
     builder = GraphBuilder(fixture_graphs.corpus)
-    builder.add_time(g, URIRef("https://e.org/x"), JAKKG.timePoint, "P1.8Y")
-    builder.add_time(g, URIRef("https://e.org/y"), JAKKG.timePoint, "P0M")
-    assert sorted(str(o) for o in g.objects()) == ["P0M", "P1.8Y"]
+    for i, value in enumerate(("P0M", "P9W", "P27M")):
+        builder.add_time(g, URIRef(f"https://e.org/{i}"), JAKKG.timePoint, check_time_point(value))
+    assert sorted(str(o) for o in g.objects()) == ["P0D", "P2Y3M", "P63D"]
+    with pytest.raises(ValueError, match="no fractions"):
+        check_time_point("P1.8Y")
     times = {str(t) for t in fixture_graphs.rdflib.graph.objects(None, JAKKG.statisticTime)}
-    assert {"P0M", "P3M", "P9W"} <= times, "the patient table's cdasi@P0M stays P0M in the graph"
+    assert {"P0D", "P3M", "P63D"} <= times, "the patient table's cdasi@P0M and the P9W visit, canonical"
 
 
 # =============================================================================
