@@ -36,5 +36,9 @@ test: install  ## run the test suite
 lint: install  ## ruff on src/ and tests/
 	$(BIN)/pip install --quiet ruff && $(BIN)/ruff check src tests
 
+bench: run  ## print speed figures: reasoning as claims grow, the query library on each engine
+	$(BIN)/python benchmarks/reason.py --data data --sources $(SOURCES)
+	$(BIN)/python benchmarks/queries.py --build $(OUT)
+
 clean:  ## remove build outputs
 	rm -rf $(OUT)
