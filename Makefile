@@ -23,6 +23,7 @@ install: $(VENV)/.installed  ## create .venv and install jakkg with its test ext
 run: install  ## build the whole knowledge graph from data/ into build/
 	$(BIN)/jakkg build --data data --sources $(SOURCES) --out $(OUT)
 	$(BIN)/jakkg stats $(OUT)/jakdm.trig
+	$(BIN)/jakkg validate $(OUT)/jakdm.ttl
 
 test: install  ## run the test suite
 	$(BIN)/pytest

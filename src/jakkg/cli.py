@@ -75,7 +75,7 @@ def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: 
             click.echo(report.text(), err=True, nl=False)
             click.echo(f"error: nothing written to {out_dir}; fix the data or pass --no-validate", err=True)
             sys.exit(1)
-        click.echo(report.summary())
+        click.echo(report.summary() + (" (see them with `jakkg validate`)" if report.warnings else ""))
     paths = write_outputs(ds, out_dir)
     n_quads = sum(1 for _ in ds.quads((None, None, None, None)))
     click.echo(

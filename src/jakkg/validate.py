@@ -51,17 +51,21 @@ OWNING_PROPERTIES = (
 # Record kinds by the path of their IRI under the data namespace; a
 # nanopublication np/ID is reported with its claim claim/ID.
 KINDS = {"claim": "claim", "np": "claim", "cohort": "cohort", "patient": "patient", "study": "study"}
+# Prefixes of the vocabularies the shapes speak about; other IRIs are shortened
+# with the prefixes the validated graph binds (the build binds obo:, hgnc: ...)
+# and entities are named by the CURIE the graph gives them.
 REPORT_PREFIXES = {
-    "jakkg": VOCAB, "jks": JKS, "rdf": str(RDF), "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "jakkg": VOCAB, "jks": JKS, "sh": str(SH), "rdf": str(RDF), "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#", "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": str(DCTERMS), "prov": "http://www.w3.org/ns/prov#", "oa": str(OA), "np": str(NP),
     "bibo": "http://purl.org/ontology/bibo/", "biolink": "https://w3id.org/biolink/vocab/",
-    "obo": "http://purl.obolibrary.org/obo/", "hgnc": "https://identifiers.org/hgnc:",
-    "mesh": "https://identifiers.org/mesh:", "drugbank": "https://identifiers.org/drugbank:", "sh": str(SH),
 }
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 DATASET_FORMATS = {"trig", "nquads", "json-ld"}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+DEFAULT_SHAPES_NAME = "shapes/jakkg.shapes.ttl"
 
 
 def default_shapes() -> Path:
@@ -241,7 +245,7 @@ def validate_graph(graph: Graph, shapes: Graph | None = None, *, source: str = "
     from pyshacl.errors import ReportableRuntimeError
 
     shapes_graph = shapes if shapes is not None else load_shapes()
-    shapes_name = shapes_name or display_path(default_shapes())
+    shapes_name = shapes_name or DEFAULT_SHAPES_NAME
     use_shapes = None
     if only is not None:
         # pySHACL skips a named shape that use_shapes leaves out even when an
@@ -274,7 +278,7 @@ def validate_file(path: Path, shapes_path: Path | None = None) -> ValidationRepo
     shapes = load_shapes(shapes_path)
     graph = read_graph(path)
     return validate_graph(graph, shapes, source=display_path(path), shapes_path=shapes_path or default_shapes(),
-                          shapes_name=display_path(shapes_path or default_shapes()))
+                          shapes_name=display_path(shapes_path) if shapes_path else DEFAULT_SHAPES_NAME)
 
 
 def _locate_bad_shape(shapes: Graph, path: Path | None) -> tuple[str, str]:
@@ -319,12 +323,12 @@ def _finding(results: Graph, result: Any, locator: _Locator) -> Finding:
         file=file,
         line=line,
         focus=str(focus),
-        path=_render_path(results, path) if path is not None else None,
-        value=_render_value(value) if value is not None else None,
-        message=messages[0] if messages else "",
+        path=_render_path(results, path, locator.prefixes) if path is not None else None,
+        value=(locator.name(value) if isinstance(value, URIRef) else _render_value(value)) if value is not None else None,
+        message=_IRI.sub(lambda m: locator.name(URIRef(m.group(0))), messages[0]) if messages else "",
         shape=_short(results.value(result, SH.sourceShape)),
         component=_short(results.value(result, SH.sourceConstraintComponent)),
-        at=None if focus == record else _local(str(focus)),
+        at=None if focus == record else locator.name(focus),
     )
 
 
@@ -334,6 +338,7 @@ class _Locator:
     def __init__(self, graph: Graph):
         self.graph = graph
         self.cache: dict[Any, tuple[str, str, str | None, int | None, Any]] = {}
+        self.prefixes = {**{prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}, **REPORT_PREFIXES}
 
     def anchor(self, node: Any) -> Any:
         """The nearest node with a curation file: the node itself, its owner, or a quote's body."""
@@ -349,6 +354,14 @@ class _Locator:
             for prop in OWNING_PROPERTIES:
                 queue.extend(g.subjects(prop, current))
         return node
+
+    def name(self, node: URIRef) -> str:
+        """How a report names a node: an entity by its CURIE, a record by its path, a term by a prefix."""
+        if not str(node).startswith(DATA):
+            curie = self.graph.value(node, DCTERMS.identifier)
+            if isinstance(curie, Literal):
+                return str(curie)
+        return _local(str(node), self.prefixes)
 
     def locate(self, node: Any) -> tuple[str, str, str | None, int | None, Any]:
         """Kind, id, file, line and IRI of the record that ``node`` belongs to."""
@@ -375,7 +388,7 @@ class _Locator:
         if curie is not None:
             label = g.value(anchor, RDFS_LABEL)
             return "entity", f"{curie}" + (f" ({label})" if label else ""), "data/entities/", None, anchor
-        return "node", _short(anchor), str(file) if file else None, _int(line), anchor
+        return "node", self.name(anchor), str(file) if file else None, _int(line), anchor
 
 
 def _int(value: Any) -> int | None:
@@ -385,21 +398,24 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _local(iri: str) -> str:
-    return iri[len(DATA):] if iri.startswith(DATA) else _short(URIRef(iri))
+_IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+[^\s<>\"{}|\\^`.,:;)]")
 
 
-def _short(node: Any) -> str:
-    """A CURIE with the report prefixes, else the full IRI in angle brackets."""
+def _local(iri: str, prefixes: dict[str, str] = REPORT_PREFIXES) -> str:
+    """A record by its path under the data namespace (claim/ID/baseline), else a CURIE."""
+    return iri[len(DATA):] if iri.startswith(DATA) else _short(URIRef(iri), prefixes)
+
+
+def _short(node: Any, prefixes: dict[str, str] = REPORT_PREFIXES) -> str:
+    """A CURIE with the longest matching prefix, else the full IRI in angle brackets."""
     if node is None:
         return ""
     text = str(node)
     if isinstance(node, BNode):
         return "[]"
-    best = max((ns for ns in REPORT_PREFIXES.values() if text.startswith(ns)), key=len, default=None)
+    best = max(((p, ns) for p, ns in sorted(prefixes.items()) if text.startswith(ns)), key=lambda x: len(x[1]), default=None)
     if best is not None:
-        prefix = next(p for p, ns in REPORT_PREFIXES.items() if ns == best)
-        return f"{prefix}:{text[len(best):]}"
+        return f"{best[0]}:{text[len(best[1]):]}"
     return f"<{text}>"
 
 
@@ -412,20 +428,20 @@ def _render_value(value: Any) -> str:
     return _short(value)
 
 
-def _render_path(graph: Graph, path: Any) -> str:
+def _render_path(graph: Graph, path: Any, prefixes: dict[str, str]) -> str:
     """A SHACL property path in SPARQL-like syntax: a/b, ^a, (a|b), a*."""
     if isinstance(path, URIRef):
-        return _short(path)
+        return _short(path, prefixes)
     if (path, RDF.first, None) in graph:
-        return "/".join(_render_path(graph, p) for p in Collection(graph, path))
+        return "/".join(_render_path(graph, p, prefixes) for p in Collection(graph, path))
     if (inv := graph.value(path, SH.inversePath)) is not None:
-        return "^" + _render_path(graph, inv)
+        return "^" + _render_path(graph, inv, prefixes)
     if (alt := graph.value(path, SH.alternativePath)) is not None:
-        return "(" + "|".join(_render_path(graph, p) for p in Collection(graph, alt)) + ")"
+        return "(" + "|".join(_render_path(graph, p, prefixes) for p in Collection(graph, alt)) + ")"
     for prop, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
         if (inner := graph.value(path, prop)) is not None:
-            return _render_path(graph, inner) + mark
-    return _short(path)
+            return _render_path(graph, inner, prefixes) + mark
+    return _short(path, prefixes)
 
 
 def write_report(content: str, path: Path) -> None:
