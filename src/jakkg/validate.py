@@ -21,9 +21,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
@@ -181,7 +182,7 @@ def _position(exc: BaseException, path: Path, fmt: str) -> str:
         for i, text in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
             try:
                 Dataset().parse(data=text, format=fmt)
-            except Exception:
+            except Exception:  # noqa: BLE001 - any parser error marks the line
                 return str(i)
     return "?"
 
@@ -215,7 +216,7 @@ def read_graph(path: Path) -> Graph:
                 graph.add((s, p, o))
             return graph
         return Graph().parse(path, format=fmt)
-    except Exception as exc:  # every rdflib parser raises its own kind: all mean "unparseable"
+    except Exception as exc:  # noqa: BLE001 - every rdflib parser raises its own kind: all mean "unparseable"
         raise UsageError(f"{display_path(path)}:{_position(exc, path, fmt)}: cannot parse as {fmt}: {_reason(exc)}") from None
 
 
@@ -226,7 +227,7 @@ def load_shapes(path: Path | None = None) -> Graph:
         raise UsageError(f"{display_path(path)}: shapes file not found")
     try:
         return Graph().parse(path, format="turtle")
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any parser error means the shapes cannot be read
         raise UsageError(f"{display_path(path)}:{_position(exc, path, 'turtle')}: shapes file is not valid Turtle: {_reason(exc)}") from None
 
 
