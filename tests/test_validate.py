@@ -423,7 +423,7 @@ CASES: list[Case] = [
     c("PValue-comparator", "MaxCount", "jakkg:comparator", C1_P, add(C1_P, JAKKG.comparator, Literal("="))),
     c("PValue-comparator", "In", "jakkg:comparator", C1_P, put(C1_P, JAKKG.comparator, Literal("~"))),
     # entities
-    c("Entity-category", "MaxCount", "rdf:type", BARICITINIB, add(BARICITINIB, RDF.type, BIOLINK.Gene), "entity in two categories"),
+    c("Entity-category", "QualifiedMaxCount", "rdf:type", BARICITINIB, add(BARICITINIB, RDF.type, BIOLINK.Gene), "entity in two categories"),
     c("Entity-label", "MinCount", "rdfs:label", BARICITINIB, drop(BARICITINIB, RDFS.label)),
     c("Entity-label", "MaxCount", "rdfs:label", BARICITINIB, add(BARICITINIB, RDFS.label, Literal("Olumiant"))),
     c("Entity-label", "Datatype", "rdfs:label", BARICITINIB, put(BARICITINIB, RDFS.label, Literal("baricitinib", lang="en"))),
@@ -754,7 +754,7 @@ def shape_nodes(shapes: Graph) -> set:
     nodes = set()
     for kind in (SH.NodeShape, SH.PropertyShape):
         nodes.update(shapes.subjects(RDF.type, kind))
-    for param in (SH.property, SH.node, SH["not"]):
+    for param in (SH.property, SH.node, SH["not"], SH.qualifiedValueShape):
         nodes.update(shapes.objects(None, param))
     for param in (SH["or"], SH["and"], SH.xone):
         for lst in shapes.objects(None, param):
@@ -888,6 +888,8 @@ def test_value_sets_match_the_ontology(shapes: Graph) -> None:
     assert set(shapes.objects(JKS["Category-isClaim"], SH.targetClass)) == set(vocab.claim_categories.values())
     assert listed("Annotation-bodyType") == {JAKKG.Claim, JAKKG.Cohort, JAKKG.Patient, *vocab.claim_categories.values()}
     assert set(shapes.objects(JKS["Entity-label"], SH.targetClass)) == set(vocab.categories.values())
+    qualified = shapes.value(JKS["Entity-category"], SH.qualifiedValueShape)
+    assert set(Collection(shapes, shapes.value(qualified, SH["in"]))) == set(vocab.categories.values())
     assert set(IDENTIFIER_SHAPES) == set(vocab.categories.values())
 
 
