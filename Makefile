@@ -22,6 +22,7 @@ install: $(VENV)/.installed  ## create .venv and install jakkg with its test ext
 
 run: install  ## build the whole knowledge graph from data/ into build/
 	$(BIN)/jakkg build --data data --sources $(SOURCES) --out $(OUT)
+	$(BIN)/jakkg validate $(OUT)/jakdm.ttl --format turtle --output $(OUT)/validation-report.ttl
 	$(BIN)/jakkg coverage --sources $(SOURCES) --output $(OUT)/coverage.txt --missing-only
 	$(BIN)/jakkg stats $(OUT)/jakdm.trig
 	$(BIN)/jakkg reason --in $(OUT)/jakdm.trig --out $(OUT)

@@ -57,15 +57,25 @@ def main() -> None:
 @data_option
 @sources_option
 @out_option
+@click.option("--no-validate", "no_validate", is_flag=True, help="Write the graph even if it does not conform to the SHACL shapes.")
 @reports_errors
-def build(data_dir: Path, sources_dir: Path | None, out_dir: Path) -> None:
-    """Load data/, check every quote, and write build/jakdm.{trig,ttl,nt}."""
+def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: bool = False) -> None:
+    """Load data/, check every quote, validate with SHACL, and write build/jakdm.{trig,ttl,nt}."""
     from .build import build_dataset
-    from .export import write_outputs
+    from .export import merged_graph, write_outputs
     from .load import load_corpus
 
     corpus = load_corpus(data_dir, sources_dir or default_sources())
     ds = build_dataset(corpus)
+    if not no_validate:  # before writing: a graph that does not conform is never published
+        from .validate import validate_graph
+
+        report = validate_graph(merged_graph(ds), source=f"graph built from {data_dir}")
+        if not report.conforms:
+            click.echo(report.text(), err=True, nl=False)
+            click.echo(f"error: nothing written to {out_dir}; fix the data or pass --no-validate", err=True)
+            sys.exit(1)
+        click.echo(report.summary() + (" (see them with `jakkg validate`)" if report.warnings else ""))
     paths = write_outputs(ds, out_dir)
     n_quads = sum(1 for _ in ds.quads((None, None, None, None)))
     click.echo(
@@ -277,3 +287,31 @@ def load(endpoint: str, build_dir: Path, graph: str, mode: str, default_graph: b
     report = push(endpoint, trig, merged, mode=mode, timeout=timeout or None)
     click.echo(f"loaded {report.named_graphs} named graphs ({report.quads} quads) into {endpoint}"
                + (f"; {report.default_triples} triples into the default graph" if default_graph else ""))
+
+# -- jakkg validate (issue 4) -------------------------------------------------
+@main.command("validate")
+@click.argument("graph_file", type=click.Path(path_type=Path), default=DEFAULT_OUT / "jakdm.ttl")
+@click.option("--shapes", "shapes_file", type=click.Path(path_type=Path), default=None,
+              help="SHACL shapes in Turtle [default: the packaged shapes/jakkg.shapes.ttl].")
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text", show_default=True,
+              help="text: the report for curators; turtle: the SHACL validation report; json: findings with file and line.")
+@click.option("--output", "output", type=click.Path(path_type=Path), default=None,
+              help="Write the report to FILE (the text summary is still printed).")
+@reports_errors
+def validate_command(graph_file: Path, shapes_file: Path | None, fmt: str, output: Path | None) -> None:
+    """Check any RDF file (default build/jakdm.ttl) against the SHACL shapes.
+
+    Exit 0 when it conforms (warnings are printed), 1 on violations, 2 when
+    the file or the shapes cannot be used.
+    """
+    from .validate import validate_file, write_report
+
+    report = validate_file(graph_file, shapes_file)
+    rendered = {"text": report.text, "turtle": report.to_turtle, "json": report.to_json}[fmt]()
+    if output is None:
+        click.echo(rendered, nl=False)
+    else:
+        write_report(rendered, output)
+        click.echo(report.text(), nl=False)
+        click.echo(f"wrote {output}")
+    sys.exit(0 if report.conforms else 1)

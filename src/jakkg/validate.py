@@ -1,0 +1,453 @@
+"""Validate a jakkg graph against the SHACL shapes in shapes/, and report for curators.
+
+The shapes (``shapes/jakkg.shapes.ttl``, W3C SHACL with SHACL-AF SPARQL
+targets) are run by pySHACL. A raw SHACL report names focus nodes such as
+``…/claim/LC22-C010/baseline``; a curator needs the claim, the data file and
+the line. So every result is walked back to the record it belongs to -- a
+statistic to its claim, a quote's selector to its annotation and the
+annotation's body, a nanopublication to its claim -- and the report is
+grouped by that record with the ``jakkg:curationFile`` and
+``jakkg:curationLine`` the build wrote on it.
+
+Severities follow the shapes: ``sh:Violation`` makes the graph non-conforming,
+``sh:Warning`` is reported but does not (pySHACL's ``allow_warnings``).
+
+Any RDF file can be validated; its format comes from its extension, and a
+dataset (TriG, N-Quads, JSON-LD) is merged into one graph first, as the
+shapes describe the merged graph (``build/jakdm.ttl``).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+
+from .errors import UsageError, display_path
+from .identifiers import DATA, VOCAB
+from .resources import package_path
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+JAKKG = Namespace(VOCAB)
+OA = Namespace("http://www.w3.org/ns/oa#")
+NP = Namespace("http://www.nanopub.org/nschema#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+JKS = "https://w3id.org/jakkg/shapes/"
+RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+
+# Properties from a record to the nodes it owns: a result on an owned node is
+# reported under the record (a claim's statistics, a quote's target and
+# selectors, a nanopublication's graphs, a patient's measurements and dose).
+OWNING_PROPERTIES = (
+    JAKKG.value, JAKKG.baseline, JAKKG.followUpValue, JAKKG.followUpDuration, JAKKG.timeToEffect,
+    JAKKG.dose, JAKKG.pValue, JAKKG.measurement, OA.hasTarget, OA.hasSelector,
+    NP.hasAssertion, NP.hasProvenance, NP.hasPublicationInfo,
+)
+# Record kinds by the path of their IRI under the data namespace; a
+# nanopublication np/ID is reported with its claim claim/ID.
+KINDS = {"claim": "claim", "np": "claim", "cohort": "cohort", "patient": "patient", "study": "study"}
+# Prefixes of the vocabularies the shapes speak about; other IRIs are shortened
+# with the prefixes the validated graph binds (the build binds obo:, hgnc: ...)
+# and entities are named by the CURIE the graph gives them.
+REPORT_PREFIXES = {
+    "jakkg": VOCAB, "jks": JKS, "sh": str(SH), "rdf": str(RDF), "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#", "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": str(DCTERMS), "prov": "http://www.w3.org/ns/prov#", "oa": str(OA), "np": str(NP),
+    "bibo": "http://purl.org/ontology/bibo/", "biolink": "https://w3id.org/biolink/vocab/",
+}
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+DATASET_FORMATS = {"trig", "nquads", "json-ld"}
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+DEFAULT_SHAPES_NAME = "shapes/jakkg.shapes.ttl"
+
+
+def default_shapes() -> Path:
+    """The shapes shipped with the package (shapes/jakkg.shapes.ttl)."""
+    return package_path("shapes", "jakkg.shapes.ttl")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result, located at the record a curator edits."""
+
+    severity: str
+    kind: str
+    item: str
+    file: str | None
+    line: int | None
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str
+    component: str
+    at: str | None = None  # the node the result is on, when it is not the record itself
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (SEVERITY_ORDER.get(self.severity, 9), self.path or "", self.focus, self.value or "", self.message, self.shape)
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of validating one graph: conforms unless there is a violation."""
+
+    source: str
+    shapes: str
+    findings: list[Finding] = field(default_factory=list)
+    results_graph: Graph = field(default_factory=Graph)
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity != "Violation"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def summary(self) -> str:
+        """One line: conforms or not, with the counts."""
+        v, w = len(self.violations), len(self.warnings)
+        counts = f"{v} violation{'s' * (v != 1)}, {w} warning{'s' * (w != 1)}"
+        if self.conforms:
+            return f"{self.source}: conforms to {self.shapes} ({counts})"
+        records = len({(f.kind, f.item) for f in self.violations})
+        return f"{self.source}: does not conform to {self.shapes}: {counts} in {records} record{'s' * (records != 1)}"
+
+    def text(self) -> str:
+        """The readable report: one block per record, with its file and line."""
+        lines = [self.summary()]
+        for (kind, item, file, line), findings in self.groups():
+            where = f"  {file}:{line}" if file and line else f"  {file}" if file else ""
+            lines.append("")
+            lines.append(f"{kind} {item}{where}")
+            for f in findings:
+                on = f" [at {f.at}]" if f.at else ""
+                what = f.path or "(node)"
+                if f.value is not None:
+                    what += f" = {f.value}"
+                lines.append(f"  {f.severity:<9} {what}{on}: {f.message}  <{f.shape}>")
+        return "\n".join(lines) + "\n"
+
+    def groups(self) -> list[tuple[tuple[str, str, str | None, int | None], list[Finding]]]:
+        """Findings grouped by record, in file and line order; records without a file last."""
+        grouped: dict[tuple[str, str, str | None, int | None], list[Finding]] = {}
+        for f in self.findings:
+            grouped.setdefault((f.kind, f.item, f.file, f.line), []).append(f)
+        order = sorted(grouped, key=lambda k: (k[2] is None, k[2] or "", k[3] or 0, k[0], k[1]))
+        return [(k, sorted(grouped[k], key=Finding.sort_key)) for k in order]
+
+    def to_json(self) -> str:
+        """The machine report: summary counts and every finding with its location."""
+        doc = {
+            "source": self.source,
+            "shapes": self.shapes,
+            "conforms": self.conforms,
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "results": [asdict(f) for _, fs in self.groups() for f in fs],
+        }
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+    def to_turtle(self) -> str:
+        """The machine report as the standard SHACL validation report in Turtle."""
+        return self.results_graph.serialize(format="turtle")
+
+
+# -- reading ---------------------------------------------------------------
+def _position(exc: BaseException, path: Path, fmt: str) -> str:
+    """'LINE' or 'LINE:COLUMN' of a parse error, as precisely as the parser tells."""
+    if hasattr(exc, "getLineNumber"):  # xml.sax SAXParseException (RDF/XML)
+        return f"{exc.getLineNumber()}:{exc.getColumnNumber()}"
+    lineno = getattr(exc, "lineno", None)  # json.JSONDecodeError (JSON-LD)
+    if isinstance(lineno, int):
+        return f"{lineno}:{getattr(exc, 'colno', 0)}"
+    lines = getattr(exc, "lines", None)  # rdflib notation3 BadSyntax (Turtle, TriG, N3), 0-based
+    if isinstance(lines, int):
+        return str(lines + 1)
+    if m := re.search(r"\bline (\d+)", str(exc)):
+        return m.group(1)
+    if fmt in ("nt", "nquads"):  # the line-based parsers do not say which line: find it
+        for i, text in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+            try:
+                Dataset().parse(data=text, format=fmt)
+            except Exception:  # noqa: BLE001 - any parser error marks the line
+                return str(i)
+    return "?"
+
+
+def _reason(exc: BaseException) -> str:
+    """The parser's reason in one line, without the position it repeats."""
+    why = getattr(exc, "_why", None) or (exc.getMessage() if hasattr(exc, "getMessage") else None)
+    text = str(why or exc).strip()
+    text = re.sub(r"^at line \d+ of <[^>]*>:\s*", "", text)
+    return " ".join(text.split())[:200] or type(exc).__name__
+
+
+def read_graph(path: Path) -> Graph:
+    """Parse any RDF file into one graph; datasets are merged. UsageError when unusable."""
+    from rdflib.util import guess_format
+
+    if not path.is_file():
+        raise UsageError(f"{display_path(path)}: file not found (run `jakkg build` first?)")
+    fmt = guess_format(str(path))
+    if fmt is None:
+        raise UsageError(f"{display_path(path)}: unknown RDF format {path.suffix or '(no extension)'!r} "
+                         "(use .ttl, .trig, .nt, .nq, .rdf, .owl, .n3 or .jsonld)")
+    try:
+        if fmt in DATASET_FORMATS:
+            ds = Dataset()
+            ds.parse(path, format=fmt)
+            graph = Graph()
+            for prefix, ns in ds.namespaces():
+                graph.bind(prefix, ns, override=True, replace=True)
+            for s, p, o, _ in ds.quads((None, None, None, None)):
+                graph.add((s, p, o))
+            return graph
+        return Graph().parse(path, format=fmt)
+    except Exception as exc:  # noqa: BLE001 - every rdflib parser raises its own kind: all mean "unparseable"
+        raise UsageError(f"{display_path(path)}:{_position(exc, path, fmt)}: cannot parse as {fmt}: {_reason(exc)}") from None
+
+
+def load_shapes(path: Path | None = None) -> Graph:
+    """Parse the shapes file; a Turtle error is a UsageError naming file and line."""
+    path = path or default_shapes()
+    if not path.is_file():
+        raise UsageError(f"{display_path(path)}: shapes file not found")
+    try:
+        return Graph().parse(path, format="turtle")
+    except Exception as exc:  # noqa: BLE001 - any parser error means the shapes cannot be read
+        raise UsageError(f"{display_path(path)}:{_position(exc, path, 'turtle')}: shapes file is not valid Turtle: {_reason(exc)}") from None
+
+
+# -- validating -------------------------------------------------------------
+def validate_graph(graph: Graph, shapes: Graph | None = None, *, source: str = "graph",
+                   shapes_name: str | None = None, shapes_path: Path | None = None,
+                   only: Iterable[str] | None = None) -> ValidationReport:
+    """Run the shapes on ``graph`` and locate every result at its record.
+
+    The graph is validated in place (no copy): the shapes contain no rules and
+    no inference is asked for, so pySHACL does not change it. ``only`` runs
+    just the named shapes (with the untargeted helper shapes they refer to),
+    which lets a test check one shape in milliseconds.
+    """
+    from pyshacl import validate
+    from pyshacl.errors import ReportableRuntimeError
+
+    shapes_graph = shapes if shapes is not None else load_shapes()
+    shapes_name = shapes_name or DEFAULT_SHAPES_NAME
+    use_shapes = None
+    if only is not None:
+        # pySHACL skips a named shape that use_shapes leaves out even when an
+        # sh:or refers to it, so the helper shapes (no target) go in too.
+        helpers = {str(s) for kind in (SH.NodeShape, SH.PropertyShape) for s in shapes_graph.subjects(RDF.type, kind)
+                   if isinstance(s, URIRef) and not any((s, t, None) in shapes_graph for t in TARGETS)}
+        use_shapes = sorted(set(only) | helpers)
+    # pySHACL logs a malformed shape to stderr before raising; the error is
+    # reported once, below, as one line.
+    log = logging.getLogger("pyshacl-validate")
+    was_disabled, log.disabled = log.disabled, True
+    try:
+        _, results, _ = validate(graph, shacl_graph=shapes_graph, advanced=True, inference="none",
+                                 allow_warnings=True, inplace=True, use_shapes=use_shapes)
+    except ReportableRuntimeError as exc:  # a malformed shape (ShapeLoadError, ConstraintLoadError ...)
+        reason = " ".join(str(getattr(exc, "message", exc)).split())[:300]
+        where, shape = _locate_bad_shape(shapes_graph, shapes_path or default_shapes() if shapes is None else shapes_path)
+        raise UsageError(f"{shapes_name}{where}: invalid shape{' ' + shape if shape else 's'}: {reason}") from None
+    finally:
+        log.disabled = was_disabled
+    report = ValidationReport(source=source, shapes=shapes_name, results_graph=results)
+    locator = _Locator(graph)
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        report.findings.append(_finding(results, result, locator))
+    return report
+
+
+def validate_file(path: Path, shapes_path: Path | None = None) -> ValidationReport:
+    """Read any RDF file and validate it: what ``jakkg validate FILE`` does."""
+    shapes = load_shapes(shapes_path)
+    graph = read_graph(path)
+    return validate_graph(graph, shapes, source=display_path(path), shapes_path=shapes_path or default_shapes(),
+                          shapes_name=display_path(shapes_path) if shapes_path else DEFAULT_SHAPES_NAME)
+
+
+def _locate_bad_shape(shapes: Graph, path: Path | None) -> tuple[str, str]:
+    """(':LINE', 'jks:Name') of the first shape that SHACL's own shapes reject.
+
+    pySHACL's load errors do not say which shape is wrong; the SHACL-SHACL
+    meta-validation does. It takes seconds, so it runs only on this error path.
+    """
+    from pyshacl.entrypoints import meta_validate
+
+    try:
+        _, results, _ = meta_validate(shapes)
+    except Exception:  # noqa: BLE001 - best effort: the caller still reports the error itself
+        return "", ""
+    bad = sorted(str(f) for f in results.objects(None, SH.focusNode) if isinstance(f, URIRef))
+    if not bad:
+        return "", ""
+    node = URIRef(bad[0])
+    name = node.n3(shapes.namespace_manager)
+    line = ""
+    if path is not None and path.is_file():
+        text = path.read_text(encoding="utf-8").splitlines()
+        for wanted in (re.compile(rf"^\s*{re.escape(name)}(\s|$)"), re.compile(re.escape(name))):
+            hit = next((i for i, t in enumerate(text, start=1) if wanted.search(t)), None)
+            if hit:
+                line = f":{hit}"
+                break
+    return line, name
+
+
+def _finding(results: Graph, result: Any, locator: _Locator) -> Finding:
+    focus = results.value(result, SH.focusNode)
+    path = results.value(result, SH.resultPath)
+    value = results.value(result, SH.value)
+    messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+    severity = results.value(result, SH.resultSeverity)
+    kind, item, file, line, record = locator.locate(focus)
+    return Finding(
+        severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+        kind=kind,
+        item=item,
+        file=file,
+        line=line,
+        focus=str(focus),
+        path=_render_path(results, path, locator.prefixes) if path is not None else None,
+        value=(locator.name(value) if isinstance(value, URIRef) else _render_value(value)) if value is not None else None,
+        message=_IRI.sub(lambda m: locator.name(URIRef(m.group(0))), messages[0]) if messages else "",
+        shape=_short(results.value(result, SH.sourceShape)),
+        component=_short(results.value(result, SH.sourceConstraintComponent)),
+        at=None if focus == record else locator.name(focus),
+    )
+
+
+class _Locator:
+    """Finds the record (claim, cohort, patient, study, entity) a node belongs to."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.cache: dict[Any, tuple[str, str, str | None, int | None, Any]] = {}
+        self.prefixes = {**{prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}, **REPORT_PREFIXES}
+
+    def anchor(self, node: Any) -> Any:
+        """The nearest node with a curation file: the node itself, its owner, or a quote's body."""
+        g, seen, queue = self.graph, set(), [node]
+        while queue:
+            current = queue.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            if (current, JAKKG.curationFile, None) in g:
+                return current
+            queue.extend(g.objects(current, OA.hasBody))
+            for prop in OWNING_PROPERTIES:
+                queue.extend(g.subjects(prop, current))
+        return node
+
+    def name(self, node: URIRef) -> str:
+        """How a report names a node: an entity by its CURIE, a record by its path, a term by a prefix."""
+        if not str(node).startswith(DATA):
+            curie = self.graph.value(node, DCTERMS.identifier)
+            if isinstance(curie, Literal):
+                return str(curie)
+        return _local(str(node), self.prefixes)
+
+    def locate(self, node: Any) -> tuple[str, str, str | None, int | None, Any]:
+        """Kind, id, file, line and IRI of the record that ``node`` belongs to."""
+        if node not in self.cache:
+            self.cache[node] = self._locate(node)
+        return self.cache[node]
+
+    def _locate(self, node: Any) -> tuple[str, str, str | None, int | None, Any]:
+        anchor = self.anchor(node)
+        g = self.graph
+        file = g.value(anchor, JAKKG.curationFile)
+        line = g.value(anchor, JAKKG.curationLine)
+        text = str(anchor)
+        if text.startswith(DATA):
+            head, _, rest = text[len(DATA):].partition("/")
+            if head in KINDS and rest:
+                item = re.split(r"[#/]", rest)[0]
+                kind = KINDS[head]
+                record = URIRef(f"{DATA}{kind}/{item}")
+                if kind == "study" and file is None:
+                    return kind, item, "sources.yaml", None, record
+                return kind, item, str(file) if file else None, _int(line), record
+        curie = g.value(anchor, DCTERMS.identifier)
+        if curie is not None:
+            label = g.value(anchor, RDFS_LABEL)
+            return "entity", f"{curie}" + (f" ({label})" if label else ""), "data/entities/", None, anchor
+        return "node", self.name(anchor), str(file) if file else None, _int(line), anchor
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+_IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+[^\s<>\"{}|\\^`.,:;)]")
+
+
+def _local(iri: str, prefixes: dict[str, str] = REPORT_PREFIXES) -> str:
+    """A record by its path under the data namespace (claim/ID/baseline), else a CURIE."""
+    return iri[len(DATA):] if iri.startswith(DATA) else _short(URIRef(iri), prefixes)
+
+
+def _short(node: Any, prefixes: dict[str, str] = REPORT_PREFIXES) -> str:
+    """A CURIE with the longest matching prefix, else the full IRI in angle brackets."""
+    if node is None:
+        return ""
+    text = str(node)
+    if isinstance(node, BNode):
+        return "[]"
+    best = max(((p, ns) for p, ns in sorted(prefixes.items()) if text.startswith(ns)), key=lambda x: len(x[1]), default=None)
+    if best is not None:
+        return f"{best[0]}:{text[len(best[1]):]}"
+    return f"<{text}>"
+
+
+def _render_value(value: Any) -> str:
+    if isinstance(value, Literal):
+        text = str(value)
+        if value.datatype is None or str(value.datatype).endswith("#string"):
+            return json.dumps(text if len(text) <= 80 else text[:77] + "...", ensure_ascii=False)
+        return text
+    return _short(value)
+
+
+def _render_path(graph: Graph, path: Any, prefixes: dict[str, str]) -> str:
+    """A SHACL property path in SPARQL-like syntax: a/b, ^a, (a|b), a*."""
+    if isinstance(path, URIRef):
+        return _short(path, prefixes)
+    if (path, RDF.first, None) in graph:
+        return "/".join(_render_path(graph, p, prefixes) for p in Collection(graph, path))
+    if (inv := graph.value(path, SH.inversePath)) is not None:
+        return "^" + _render_path(graph, inv, prefixes)
+    if (alt := graph.value(path, SH.alternativePath)) is not None:
+        return "(" + "|".join(_render_path(graph, p, prefixes) for p in Collection(graph, alt)) + ")"
+    for prop, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        if (inner := graph.value(path, prop)) is not None:
+            return _render_path(graph, inner, prefixes) + mark
+    return _short(path, prefixes)
+
+
+def write_report(content: str, path: Path) -> None:
+    """Write a report atomically: a failed write leaves an earlier report whole."""
+    from .export import atomic_outputs
+
+    with atomic_outputs(path.parent if str(path.parent) else Path(".")) as stage:
+        stage(path.name, content)
