@@ -27,7 +27,7 @@ from rdflib.namespace import DCTERMS, PROV
 from . import __version__
 from .identifiers import DATA, VOCAB, expand
 from .load import Corpus
-from .model import Claim, Cohort, Patient, PValue, Stat, Study
+from .model import Claim, Cohort, Entity, Patient, PValue, Stat, Study
 from .quotes import QuoteMatch
 
 JAKKG = Namespace(VOCAB)
@@ -175,6 +175,7 @@ class GraphBuilder:
                     g.add((iri, SKOS.closeMatch, URIRef(x)))
             if entity.note:
                 g.add((iri, SKOS.editorialNote, Literal(entity.note)))
+            self.add_located(g, iri, entity)
 
     def add_studies(self) -> None:
         g = self.shared
@@ -367,7 +368,7 @@ class GraphBuilder:
             # which turns P1.8Y into P1Y and P0M into P0D; keep what the paper says.
             g.add((owner, prop, Literal(value, datatype=XSD.duration, normalize=False)))
 
-    def add_located(self, g: Graph, iri: URIRef, record: Claim | Cohort | Patient) -> None:
+    def add_located(self, g: Graph, iri: URIRef, record: Claim | Cohort | Patient | Entity) -> None:
         g.add((iri, JAKKG.curationFile, Literal(record.file)))
         g.add((iri, JAKKG.curationLine, Literal(str(record.line), datatype=XSD.positiveInteger)))
 

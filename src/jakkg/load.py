@@ -163,6 +163,7 @@ class _Loader:
                     self.problem(path, line, key, f"CURIE {entity.curie} already used by entity {curies[entity.curie]!r}")
                     continue
                 curies[entity.curie] = key
+                entity.file, entity.line = display_path(path), line
                 self.corpus.entities[key] = entity
                 self.corpus.by_curie[entity.curie] = entity
 

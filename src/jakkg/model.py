@@ -74,6 +74,8 @@ class Entity(Record):
     verified: bool = True
     xrefs: StrList = Field(default_factory=list)
     note: str | None = None
+    file: str = Field(default="", exclude=True)
+    line: int = Field(default=0, exclude=True)
 
 
 class Stat(Record):

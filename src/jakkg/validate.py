@@ -388,7 +388,7 @@ class _Locator:
         curie = g.value(anchor, DCTERMS.identifier)
         if curie is not None:
             label = g.value(anchor, RDFS_LABEL)
-            return "entity", f"{curie}" + (f" ({label})" if label else ""), "data/entities/", None, anchor
+            return "entity", f"{curie}" + (f" ({label})" if label else ""), str(file) if file else "data/entities/", _int(line), anchor
         return "node", self.name(anchor), str(file) if file else None, _int(line), anchor
 
 
