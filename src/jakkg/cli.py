@@ -91,10 +91,10 @@ def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: 
 @reports_errors
 def stats(graph_file: Path) -> None:
     """Print counts per class and per source paper of a built graph."""
-    from .stats import graph_stats, read_dataset
+    from .stats import graph_stats
+    from .validate import read_graph
 
-    ds = read_dataset(graph_file)
-    for section, rows in graph_stats(ds).items():
+    for section, rows in graph_stats(read_graph(graph_file)).items():
         click.echo(f"{section}:")
         width = max((len(k) for k, _ in rows), default=0)
         for key, value in rows:

@@ -207,14 +207,11 @@ def read_graph(path: Path) -> Graph:
                          "(use .ttl, .trig, .nt, .nq, .rdf, .owl, .n3 or .jsonld)")
     try:
         if fmt in DATASET_FORMATS:
+            from .export import merged_graph
+
             ds = Dataset()
             ds.parse(path, format=fmt)
-            graph = Graph()
-            for prefix, ns in ds.namespaces():
-                graph.bind(prefix, ns, override=True, replace=True)
-            for s, p, o, _ in ds.quads((None, None, None, None)):
-                graph.add((s, p, o))
-            return graph
+            return merged_graph(ds)
         return Graph().parse(path, format=fmt)
     except Exception as exc:  # noqa: BLE001 - every rdflib parser raises its own kind: all mean "unparseable"
         raise UsageError(f"{display_path(path)}:{_position(exc, path, fmt)}: cannot parse as {fmt}: {_reason(exc)}") from None
