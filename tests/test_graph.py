@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 
 from jakkg.graph import EXPORTS, edge_key, flatten, load_projection, project, read_export, write_exports
-from jakkg.stats import read_dataset
+from jakkg.validate import read_dataset
 from tests.conftest import run_cli
 from tests.graph_support import build_corpus
 

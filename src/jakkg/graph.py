@@ -416,7 +416,7 @@ def _edge_attributes(members: list[dict[str, Any]], first: dict[str, Any], studi
 
 def load_projection(path: Path) -> nx.MultiDiGraph:
     """Read a built graph file (TriG, Turtle, N-Triples ...) and project it."""
-    from .stats import read_dataset
+    from .validate import read_dataset
 
     return project(read_dataset(path))
 

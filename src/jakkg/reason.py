@@ -825,7 +825,7 @@ def _copy(g: Graph) -> Graph:
 
 def reason_file(in_path: Path, out_dir: Path, ontology_files: list[Path] | None = None) -> Reasoning:
     """``jakkg reason``: read the built graph, reason, write the two files atomically."""
-    from .stats import read_dataset
+    from .validate import read_dataset
 
     onto = load_ontology(ontology_files)
     ds = read_dataset(Path(in_path))

@@ -195,8 +195,12 @@ def _reason(exc: BaseException) -> str:
     return " ".join(text.split())[:200] or type(exc).__name__
 
 
-def read_graph(path: Path) -> Graph:
-    """Parse any RDF file into one graph; datasets are merged. UsageError when unusable."""
+def read_dataset(path: Path) -> Dataset:
+    """Parse any RDF file into a Dataset (a triples file fills the default graph).
+
+    The one reader of the command line: an unusable file is a UsageError
+    naming the file, the position the parser stopped at and why.
+    """
     from rdflib.util import guess_format
 
     if not path.is_file():
@@ -205,16 +209,24 @@ def read_graph(path: Path) -> Graph:
     if fmt is None:
         raise UsageError(f"{display_path(path)}: unknown RDF format {path.suffix or '(no extension)'!r} "
                          "(use .ttl, .trig, .nt, .nq, .rdf, .owl, .n3 or .jsonld)")
+    ds = Dataset(default_union=True)  # queries without GRAPH see every named graph
     try:
         if fmt in DATASET_FORMATS:
-            from .export import merged_graph
-
-            ds = Dataset()
             ds.parse(path, format=fmt)
-            return merged_graph(ds)
-        return Graph().parse(path, format=fmt)
+        else:
+            ds.default_graph.parse(path, format=fmt)
+            for prefix, ns in ds.default_graph.namespaces():
+                ds.bind(prefix, ns, override=True, replace=True)
     except Exception as exc:  # noqa: BLE001 - every rdflib parser raises its own kind: all mean "unparseable"
         raise UsageError(f"{display_path(path)}:{_position(exc, path, fmt)}: cannot parse as {fmt}: {_reason(exc)}") from None
+    return ds
+
+
+def read_graph(path: Path) -> Graph:
+    """Parse any RDF file into one graph; the named graphs of a dataset are merged."""
+    from .export import merged_graph
+
+    return merged_graph(read_dataset(path))
 
 
 def load_shapes(path: Path | None = None) -> Graph:
