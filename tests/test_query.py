@@ -1023,3 +1023,24 @@ ex:c2 rdfs:label "drugx NOT has adverse event eventx" . ex:c3 rdfs:label "drugx 
     assert [(r["claimA"], r["claimB"]) for r in pairs] == [("https://example.org/c2", "https://example.org/c3")]
     denied = run_on_turtle(tmp_path, turtle, "negated-claims")
     assert {r["claim"] for r in denied} == {"https://example.org/c1", "https://example.org/c2"}
+
+
+def test_reasoned_graph_of_the_curated_papers_answers_what_the_asserted_cannot(built: Path, tmp_path: Path):
+    """End to end: build -> reason -> a user's query file with --graph reasoned, on both engines."""
+    build = tmp_path / "build"
+    shutil.copytree(built, build)
+    assert run_cli("reason", "--in", build / "jakdm.trig", "--out", build).exit_code == 0
+    question = tmp_path / "growth.rq"
+    question.write_text(
+        "# Which pathways does baricitinib modulate through the kinases it inhibits?\n"
+        "PREFIX jakkg: <https://w3id.org/jakkg/vocab/>\n"
+        "SELECT ?pathway WHERE { <http://purl.obolibrary.org/obo/CHEBI_95341> jakkg:modulatesPathway ?pathway }\n",
+        encoding="utf-8",
+    )
+    growth_hormone = "http://purl.obolibrary.org/obo/GO_0060396"
+    for engine in ("rdflib", "oxigraph"):
+        asserted = run_cli("query", question, "--build", build, "--format", "csv", "--engine", engine)
+        reasoned = run_cli("query", question, "--build", build, "--graph", "reasoned", "--format", "csv", "--engine", engine)
+        assert asserted.exit_code == reasoned.exit_code == 0, reasoned.output
+        assert asserted.output.splitlines() == ["pathway"]
+        assert growth_hormone in reasoned.output.splitlines()
