@@ -1,8 +1,8 @@
 """Corpora for the evidence-network tests (test_graph, test_analytics, test_draw, test_browser).
 
-``data/`` does not yet hold the mechanism claims of papers 000 and 001 (they
-are being curated), so the tests add their own claims, quoting real
-sentences of those papers (tests/data/graph/*.yaml, ids GX-...):
+Besides the curated ``data/``, the tests use their own small set of claims
+quoting real sentences of papers 000 and 001 (tests/data/graph/*.yaml, ids
+GX-...), so that exact counts stay fixed while the curation grows:
 
 - ``full``: a copy of the real data/ plus those claims, built with the CLI;
   assertions on it hold for any correct curation of data/;
@@ -13,7 +13,10 @@ Each corpus is built once per test process.
 """
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -86,3 +89,20 @@ def synthetic_projection(seed: int = 7, scale: int = 1):
                    polarity=-1 if kind in ("negated", "harm") else 1, evidence_kind=kind, claims=[f"X{j}-{i}" for i in range(n)],
                    n_claims=n, sources=["s1"], studies=["s1"], n_sources=1, disagrees_with=[], evidence=[], dois=[], n_of_N=[])
     return G
+
+
+def run_with_two_hash_seeds(command: str, graph_file: Path, out_root: Path, outputs: list[str]) -> list[str]:
+    """Run ``jakkg COMMAND GRAPH_FILE --out`` in two processes with different hash seeds.
+
+    Asserts both succeed and wrote byte-identical ``outputs``; returns their stdouts.
+    """
+    jakkg = Path(sys.executable).parent / "jakkg"
+    stdouts = []
+    for name, seed in (("a", "1"), ("b", "2")):
+        done = subprocess.run([str(jakkg), command, str(graph_file), "--out", str(out_root / name)],
+                              check=False, env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        stdouts.append(done.stdout)
+    for name in outputs:
+        assert (out_root / "a" / name).read_bytes() == (out_root / "b" / name).read_bytes(), name
+    return stdouts

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -150,13 +151,20 @@ class OxigraphServer:
             self.process.stderr.close()
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server() -> Iterator[OxigraphServer]:
+@contextmanager
+def running_server() -> Iterator[OxigraphServer]:
+    """An Oxigraph server on loopback for the duration of the block, stopped whatever happens."""
     server = OxigraphServer()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server() -> Iterator[OxigraphServer]:
+    with running_server() as server:
+        yield server
 
 
 # -- reading results --------------------------------------------------------------
@@ -197,5 +205,6 @@ __all__ = [
     "py",
     "real_graphs",
     "rows",
+    "running_server",
     "study_iri",
 ]

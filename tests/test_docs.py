@@ -11,6 +11,7 @@ from jakkg.model import Claim
 from .conftest import ROOT
 
 GUIDE = ROOT / "data" / "README.md"
+README = ROOT / "README.md"
 
 
 def worked_examples() -> list[dict]:
@@ -30,3 +31,12 @@ def test_worked_example_is_the_curated_claim(example: dict, corpus) -> None:
     documented = Claim.model_validate(example)
     for field in example:
         assert getattr(documented, field) == getattr(claim, field), (example["id"], field)
+
+
+def test_readme_figures_of_the_corpus_are_the_curated_ones(corpus) -> None:
+    """'Five papers, N claims, N cohorts, N patients (16 of them ... Table 1)' matches data/."""
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    m = re.search(r"Five papers, (\d+) claims, (\d+) cohorts, (\d+) patients \((\d+) of them the rows of paper 002's Table 1\)", text)
+    assert m, "README states the size of the corpus"
+    table_rows = sum(1 for p in corpus.patients if p.startswith("LC22-P"))
+    assert (len(corpus.papers), *map(int, m.groups())) == (5, len(corpus.claims), len(corpus.cohorts), len(corpus.patients), table_rows)

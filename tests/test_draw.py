@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import networkx as nx
@@ -17,7 +14,7 @@ from jakkg.draw import OUTPUTS, figure, page_data, render_html, static_subgraph
 from jakkg.graph import graph_style, load_projection
 from jakkg.layout import Metrics, layered_layout, wrap_label
 from tests.conftest import SEEDS, copy_data, run_cli
-from tests.graph_support import build_corpus, synthetic_projection
+from tests.graph_support import build_corpus, run_with_two_hash_seeds, synthetic_projection
 
 
 @pytest.fixture(scope="module")
@@ -61,13 +58,7 @@ def test_draw_writes_png_svg_html(drawn: Path) -> None:
 
 def test_draw_is_deterministic(mini: Path, tmp_path: Path) -> None:
     """Two runs in separate processes with different hash seeds give byte-identical pictures."""
-    jakkg = Path(sys.executable).parent / "jakkg"
-    for name, seed in (("a", "1"), ("b", "2")):
-        done = subprocess.run([str(jakkg), "draw", str(mini / "jakdm.trig"), "--out", str(tmp_path / name)],
-                              check=False, env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-    for name in OUTPUTS.values():
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    run_with_two_hash_seeds("draw", mini / "jakdm.trig", tmp_path, list(OUTPUTS.values()))
 
 
 def rendered_extents(G: nx.MultiDiGraph):

@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import networkx as nx
@@ -13,7 +10,7 @@ import pytest
 from jakkg.graph import EXPORTS, edge_key, flatten, load_projection, project, read_export, write_exports
 from jakkg.validate import read_dataset
 from tests.conftest import run_cli
-from tests.graph_support import build_corpus
+from tests.graph_support import build_corpus, run_with_two_hash_seeds
 
 PREFIXES = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -184,14 +181,8 @@ def test_flatten_serialises_lists_deterministically() -> None:
 
 def test_cli_graph_writes_exports_deterministically(full: Path, tmp_path: Path) -> None:
     """Two runs in separate processes with different hash seeds give byte-identical files."""
-    jakkg = Path(sys.executable).parent / "jakkg"
-    for name, seed in (("a", "1"), ("b", "2")):
-        done = subprocess.run([str(jakkg), "graph", str(full / "jakdm.trig"), "--out", str(tmp_path / name)],
-                              check=False, env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        assert "evidence network:" in done.stdout
-    for name in EXPORTS.values():
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    stdouts = run_with_two_hash_seeds("graph", full / "jakdm.trig", tmp_path, list(EXPORTS.values()))
+    assert all("evidence network:" in out for out in stdouts)
     assert (tmp_path / "a" / EXPORTS["graphml"]).read_text(encoding="utf-8").startswith('<?xml version="1.0" encoding="utf-8"?>')
     G = read_export(tmp_path / "a" / EXPORTS["nodelink"])
     assert G.number_of_nodes() == load_projection(full / "jakdm.trig").number_of_nodes()

@@ -34,6 +34,7 @@ from .sparql_support import (  # noqa: F401 -- fixtures
     oxigraph_binary,
     oxigraph_server,
     real_graphs,
+    running_server,
 )
 
 QUERIES = sorted(library())
@@ -67,22 +68,16 @@ def loaded_server(oxigraph_server: OxigraphServer, fixture_build: Path) -> Oxigr
 @pytest.fixture(scope="session")
 def real_server(built: Path) -> Iterator[OxigraphServer]:
     """A second server holding the real data/ graph."""
-    server = OxigraphServer()
-    try:
+    with running_server() as server:
         result = run_cli("load", "--endpoint", server.store, "--build", built)
         assert result.exit_code == 0, result.output
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture()
 def fresh_server() -> Iterator[OxigraphServer]:
-    server = OxigraphServer()
-    try:
+    with running_server() as server:
         yield server
-    finally:
-        server.stop()
 
 
 # -- loading -------------------------------------------------------------------------

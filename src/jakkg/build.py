@@ -155,9 +155,6 @@ class GraphBuilder:
         assert entity is not None, key  # guaranteed by load_corpus
         return URIRef(expand(entity.curie))  # type: ignore[arg-type]
 
-    def term(self, table: dict[str, URIRef], key: str) -> URIRef:
-        return table[key]
-
     # -- shared records ------------------------------------------------------
     def add_entities(self) -> None:
         g = self.shared

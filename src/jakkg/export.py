@@ -36,7 +36,6 @@ def turtle(graph: Graph) -> str:
 
 def trig(ds: Dataset) -> str:
     """TriG with the named graphs in IRI order, each block written as Turtle."""
-    header: list[str] = []
     blocks: list[str] = []
     used: dict[str, str] = {}
     for ctx in sorted(ds.contexts(), key=lambda g: str(g.identifier)):
@@ -56,8 +55,7 @@ def trig(ds: Dataset) -> str:
         # spanning lines of the paper), and indenting it would change the quote.
         content = "\n".join(ln for ln in lines if not ln.startswith("@prefix")).strip("\n")
         blocks.append(f"<{ctx.identifier}> {{\n{content}\n}}\n")
-    header = sorted(used)
-    return "\n".join(header) + "\n\n" + "\n".join(blocks)
+    return "\n".join(sorted(used)) + "\n\n" + "\n".join(blocks)
 
 
 def ntriples(graph: Graph) -> str:

@@ -194,7 +194,6 @@ class CheckedQuery:
     variables: frozenset[str]
     prefixes: Mapping[str, str]
     has_values_clause: bool
-    has_dataset_clause: bool
     assigned: frozenset[str] = frozenset()  # variables the query computes (BIND ... AS ?v, (expr AS ?v))
     aggregated: bool = False  # GROUP BY or an aggregate at the top level
     group_keys: frozenset[str] = frozenset()
@@ -304,7 +303,7 @@ def check_query(text: str, source: str = "<query>", *, embedded: bool = True) ->
     aggregated = bool(group) or any(
         isinstance(n, CompValue) and n.name.startswith("Aggregate_") for n in _walk(dict.get(main, "projection") or [])
     )
-    return CheckedQuery(text, source, form, frozenset(variables), prefixes, has_values, has_dataset,
+    return CheckedQuery(text, source, form, frozenset(variables), prefixes, has_values,
                         frozenset(assigned), aggregated, frozenset(group_keys))
 
 

@@ -24,20 +24,19 @@ SELECT ?label (COUNT(DISTINCT ?claim) AS ?claims) (COUNT(DISTINCT ?attributed) A
 """
 
 
-def _short(ds: Graph, iri) -> str:
+def _short(graph: Graph, iri) -> str:
     """A CURIE using the file's own prefixes, else the Bioregistry's, else the IRI."""
     try:
-        return ds.namespace_manager.curie(iri, generate=False)
+        return graph.namespace_manager.curie(iri, generate=False)
     except (KeyError, ValueError):
         return compress(str(iri)) or str(iri)
 
 
 def graph_stats(graph: Graph) -> dict[str, list[tuple[str, int]]]:
     """Instances per class and claims per source paper of a (merged) graph."""
-    ds = graph
-    classes = [(_short(ds, r[0]), int(r[1])) for r in ds.query(CLASS_COUNTS)]
+    classes = [(_short(graph, r[0]), int(r[1])) for r in graph.query(CLASS_COUNTS)]
     sources = []
-    for label, claims, attributed in ds.query(SOURCE_COUNTS):
+    for label, claims, attributed in graph.query(SOURCE_COUNTS):
         sources.append((f"{label} (claims)", int(claims)))
         sources.append((f"{label} (attributed to another study)", int(attributed)))
     return {"instances per class": classes, "claims per source": sources, "size": [("triples", len(graph))]}
