@@ -6,6 +6,7 @@ unusable input.
 """
 from __future__ import annotations
 
+import math
 import sys
 from functools import wraps
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import Any, Callable
 import click
 
 from . import __version__
-from .errors import JakkgError
+from .errors import JakkgError, UsageError
+from .paths import output_dir, output_file
 
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("build")
@@ -42,6 +44,17 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def seconds(value: float, option: str = "--timeout") -> float | None:
+    """A time limit from the command line, checked before any work: None for 0 (no limit).
+
+    click reads ``nan``, ``inf`` and ``-1`` as floats; none is a time limit,
+    and each used to surface later as a traceback.
+    """
+    if not math.isfinite(value) or value < 0:
+        raise UsageError(f"{option} {value}: expected a number of seconds, 0 or more (0: no limit)")
+    return value or None
+
+
 data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True, help="Curated data directory.")
 sources_option = click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=None, help="Directory of the papers' texts [default: ../shared/seeds].")
 out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True, help="Output directory.")
@@ -65,6 +78,7 @@ def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: 
     from .export import merged_graph, write_outputs
     from .load import load_corpus
 
+    output_dir(out_dir)
     corpus = load_corpus(data_dir, sources_dir or default_sources())
     ds = build_dataset(corpus)
     if not no_validate:  # before writing: a graph that does not conform is never published
@@ -112,9 +126,10 @@ def stats(graph_file: Path) -> None:
 def coverage(data_dir: Path, sources_dir: Path | None, papers: tuple[str, ...], missing_only: bool, strict: bool, output: Path | None) -> None:
     """Per paper, every sentence of the body with the claims that quote it, or why it was skipped."""
     from .coverage import corpus_coverage, format_report, write_report
-    from .errors import UsageError
     from .load import load_corpus
 
+    if output:
+        output_file(output)
     corpus = load_corpus(data_dir, sources_dir or default_sources())
     unknown = [p for p in papers if p not in corpus.papers]
     if unknown:
@@ -146,6 +161,7 @@ def reason(in_path: Path, out_dir: Path, ontology_files: tuple[Path, ...]) -> No
     """
     from .reason import reason_file, summary
 
+    output_dir(out_dir)
     result = reason_file(in_path, out_dir, list(ontology_files) or None)
     for line in summary(result):
         click.echo(line)
@@ -175,6 +191,8 @@ def graph_command(graph_file: Path | None, out_dir: Path | None, summary: bool) 
 
     write = out_dir is not None or not summary
     out_dir = out_dir or DEFAULT_OUT
+    if write:
+        output_dir(out_dir)
     G = load_projection(graph_file or out_dir / "jakdm.trig")
     if summary:
         click.echo(summary_report(G), nl=False)
@@ -193,9 +211,10 @@ def graph_command(graph_file: Path | None, out_dir: Path | None, summary: bool) 
 def draw_command(graph_file: Path | None, out_dir: Path) -> None:
     """Draw the evidence network of GRAPH_FILE (default OUT/jakdm.trig): PNG, SVG and an interactive HTML page."""
     from .draw import write_pictures
-    from .errors import UsageError, display_path
+    from .errors import display_path
     from .graph import load_projection
 
+    output_dir(out_dir)
     source = graph_file or out_dir / "jakdm.trig"
     G = load_projection(source)
     if G.number_of_edges() == 0:
@@ -231,7 +250,6 @@ def query(query_name: str | None, params: tuple[str, ...], fmt: str, graph: str 
     line and column, refused SERVICE / LOAD / FROM, bad parameter, missing
     graph), 3 time limit reached.
     """
-    from .errors import UsageError
     from .query import find_query, graph_path, render, run_query
     from .query import list_queries as listing
 
@@ -240,6 +258,9 @@ def query(query_name: str | None, params: tuple[str, ...], fmt: str, graph: str 
         return
     if not query_name:
         raise UsageError("give a query NAME or FILE (`jakkg query --list` shows the bundled ones)")
+    limit = seconds(timeout)
+    if output is not None:
+        output_file(output)
     named = find_query(query_name)
     if endpoint and (graph or input_file):
         raise UsageError("--graph and --input choose a local graph file; with --endpoint the store's data is queried "
@@ -250,7 +271,7 @@ def query(query_name: str | None, params: tuple[str, ...], fmt: str, graph: str 
         if not source.is_file():
             raise UsageError(f"{source}: file not found")
     result, checked = run_query(named, params=params, engine=engine, source=source, endpoint=endpoint,
-                                timeout=timeout or None)
+                                timeout=limit)
     text = render(result, fmt, checked.prefixes)
     if output is None:
         click.echo(text, nl=False)
@@ -275,18 +296,32 @@ def query(query_name: str | None, params: tuple[str, ...], fmt: str, graph: str 
               help="graphs: PUT each named graph (standard); dataset: POST the whole TriG (Oxigraph, Fuseki, GraphDB).")
 @click.option("--default-graph/--no-default-graph", "default_graph", default=True, show_default=True,
               help="Also PUT the merged graph into the store's default graph, where queries without GRAPH look.")
-@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for each request.")
+@click.option("--query-endpoint", "query_url", default=None, metavar="URL",
+              help="The store's SPARQL query URL, asked which jakkg graphs it holds [default: found from --endpoint "
+                   "for Oxigraph (/store -> /query), Fuseki (/data -> /sparql) and GraphDB].")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for each request (0: no limit).")
 @reports_errors
-def load(endpoint: str, build_dir: Path, graph: str, mode: str, default_graph: bool, timeout: float) -> None:
-    """Push build/jakdm.trig (named graphs) and the merged graph to a triple store."""
+def load(endpoint: str, build_dir: Path, graph: str, mode: str, default_graph: bool, query_url: str | None,
+         timeout: float) -> None:
+    """Push build/jakdm.trig (named graphs) and the merged graph to a triple store.
+
+    jakkg's named graphs that the store holds but the build no longer has (a
+    claim deleted or renamed) are removed, and listed; other graphs are left alone.
+    """
     from .query import graph_path
     from .triplestore import push
 
+    limit = seconds(timeout)
     trig = build_dir / "jakdm.trig"
     merged = graph_path(build_dir, graph) if default_graph else None
-    report = push(endpoint, trig, merged, mode=mode, timeout=timeout or None)
+    report = push(endpoint, trig, merged, mode=mode, timeout=limit, query_url=query_url)
     click.echo(f"loaded {report.named_graphs} named graphs ({report.quads} quads) into {endpoint}"
                + (f"; {report.default_triples} triples into the default graph" if default_graph else ""))
+    if report.removed:
+        click.echo(f"removed {len(report.removed)} named graph{'s' if len(report.removed) != 1 else ''} "
+                   f"({sum(n for _, n in report.removed)} quads) that are no longer in the build:")
+        for iri, n in report.removed:
+            click.echo(f"  removed <{iri}> ({n} quad{'s' if n != 1 else ''})")
 
 # -- jakkg validate (issue 4) -------------------------------------------------
 @main.command("validate")
@@ -306,6 +341,8 @@ def validate_command(graph_file: Path, shapes_file: Path | None, fmt: str, outpu
     """
     from .validate import validate_file, write_report
 
+    if output is not None:
+        output_file(output)
     report = validate_file(graph_file, shapes_file)
     rendered = {"text": report.text, "turtle": report.to_turtle, "json": report.to_json}[fmt]()
     if output is None:

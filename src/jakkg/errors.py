@@ -5,6 +5,7 @@ first one, so a single run reports everything that is wrong with data/.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,9 +46,21 @@ class UsageError(JakkgError):
 
 
 def display_path(path: Path | str) -> str:
-    """A path relative to the working directory when possible, for messages."""
+    """A path relative to the working directory when possible, for messages.
+
+    It is called while reporting errors, so it must not raise one itself:
+    a path that cannot be resolved (a symlink loop, a vanished working
+    directory) is shown without resolving its links.
+    """
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        resolved, cwd = p.resolve(), Path.cwd().resolve()
+    except (OSError, RuntimeError):  # RuntimeError: Python 3.11's "Symlink loop from ..."
+        try:
+            resolved, cwd = Path(os.path.abspath(p)), Path(os.path.abspath(os.curdir))
+        except OSError:
+            return str(p)
+    try:
+        return str(resolved.relative_to(cwd))
     except ValueError:
         return str(p)

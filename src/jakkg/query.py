@@ -35,6 +35,7 @@ with their line and column.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import multiprocessing
 import re
@@ -74,6 +75,12 @@ _FLOAT_TYPES = {XSD.double, XSD.float}
 # keeps a parameter from closing its <...> in the VALUES clause sent over HTTP.
 _BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+# Tab, line feed and carriage return may be part of a text; other control characters may not.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# SPARQL's ECHAR escapes: the only characters a quoted literal must escape, written without \u
+# (which some servers decode before parsing, so \u0022 would end the string).
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _CURIE = re.compile(r"^(?P<prefix>[A-Za-z_][A-Za-z0-9_.-]*)?:(?P<local>[^\s]*)$")
 # Tokens that hide words from a keyword search: IRIs, strings, comments.
 _SKIPPABLE = re.compile(
@@ -153,6 +160,13 @@ def read_query(path: Path, name: str | None = None) -> NamedQuery:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise QueryError(f"{display_path(path)}: cannot read query file: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:  # a binary file, or a query saved in another encoding
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        raise QueryError(f"{display_path(path)}:{line}: not a SPARQL text file: byte 0x{exc.object[exc.start]:02x} "
+                         f"at offset {exc.start} is not UTF-8") from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise QueryError(f"{display_path(path)}:{line}: not a SPARQL text file: it holds a NUL byte")
     question, params = parse_header(text)
     return NamedQuery(name or Path(path).stem, Path(path), text, question, params)
 
@@ -197,6 +211,7 @@ class CheckedQuery:
     assigned: frozenset[str] = frozenset()  # variables the query computes (BIND ... AS ?v, (expr AS ?v))
     aggregated: bool = False  # GROUP BY or an aggregate at the top level
     group_keys: frozenset[str] = frozenset()
+    star_order: tuple[str, ...] = ()  # SELECT *: the variables in the order the query first names them
 
 
 def _walk(node: Any) -> Iterable[Any]:
@@ -224,31 +239,11 @@ def _syntax_message(text: str, line: int, col: int, detail: str, source: str) ->
     lines = text.splitlines()
     near = lines[line - 1].strip() if 0 < line <= len(lines) else ""
     detail = " ".join(detail.split())
+    if re.fullmatch(r"Expected \{?(Select|Construct|Describe|Ask)Query.*", detail):
+        detail = "the query cannot be read from here on"  # pyparsing names the rule it gave up on, not the token
     if len(detail) > 160:
         detail = detail[:157] + "..."
     return f"{source}:{line}:{col}: SPARQL syntax error: {detail}" + (f" (in: {near[:80]!r})" if near else "")
-
-
-def _locate_with_oxigraph(text: str) -> tuple[int, int, str] | None:
-    """Oxigraph's more precise position of a syntax error, for queries that cannot reach the network.
-
-    The store is empty, so evaluating costs nothing -- but a query that parses
-    is also evaluated, and Oxigraph would call a SERVICE; so text that has the
-    word anywhere, even in a string, keeps rdflib's position instead.
-    """
-    if "service" in text.lower():
-        return None
-    import pyoxigraph
-
-    try:
-        pyoxigraph.Store().query(text)
-    except SyntaxError as exc:
-        m = re.match(r"error at (\d+):(\d+): (.*)", str(exc), re.DOTALL)
-        if m:
-            return int(m[1]), int(m[2]), m[3]
-    except Exception:  # noqa: BLE001 -- anything else: fall back to rdflib's position
-        return None
-    return None
 
 
 def check_query(text: str, source: str = "<query>", *, embedded: bool = True) -> CheckedQuery:
@@ -275,9 +270,9 @@ def check_query(text: str, source: str = "<query>", *, embedded: bool = True) ->
         else:
             raise QueryError(f"{source}: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, DROP ...) are refused: "
                              "`jakkg query` only reads the graph, and LOAD would fetch a remote document") from None
-        located = _locate_with_oxigraph(text)
-        line, col, detail = located if located else (exc.lineno, exc.col, str(exc.msg))
-        raise QueryError(_syntax_message(text, line, col, detail, source)) from None
+        # rdflib's position is where its parser stopped, on a line of the file; Oxigraph's
+        # (0.5) points past the end of the text for many errors, so it is not used.
+        raise QueryError(_syntax_message(text, exc.lineno, exc.col, str(exc.msg), source)) from None
     if keyword_outside_literals(text, "SERVICE") or any(
         isinstance(n, CompValue) and n.name == "ServiceGraphPattern" for n in _walk(tree)
     ):
@@ -303,8 +298,33 @@ def check_query(text: str, source: str = "<query>", *, embedded: bool = True) ->
     aggregated = bool(group) or any(
         isinstance(n, CompValue) and n.name.startswith("Aggregate_") for n in _walk(dict.get(main, "projection") or [])
     )
+    star = form == "SELECT" and dict.get(main, "projection") is None
     return CheckedQuery(text, source, form, frozenset(variables), prefixes, has_values,
-                        frozenset(assigned), aggregated, frozenset(group_keys))
+                        frozenset(assigned), aggregated, frozenset(group_keys),
+                        order_of_appearance(text) if star else ())
+
+
+def order_of_appearance(text: str) -> tuple[str, ...]:
+    """The query's variables in the order they first occur, outside IRIs, strings and comments.
+
+    SPARQL leaves the columns of ``SELECT *`` in no particular order: rdflib
+    and Oxigraph each pick their own (Oxigraph's is alphabetical). The order
+    a reader wrote them in is the one to print.
+    """
+    seen: dict[str, None] = {}
+    for m in re.finditer(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\ufffd]+)", _SKIPPABLE.sub(" ", text)):
+        seen.setdefault(m[1], None)
+    return tuple(seen)
+
+
+def in_query_order(result: QueryResult, order: Sequence[str]) -> QueryResult:
+    """The result with its columns in ``order`` (variables the order misses keep their place at the end)."""
+    if result.form != "SELECT" or not order:
+        return result
+    rank = {v: i for i, v in enumerate(order)}
+    columns = sorted(range(len(result.variables)), key=lambda i: (rank.get(result.variables[i], len(rank)), i))
+    return QueryResult("SELECT", tuple(result.variables[i] for i in columns),
+                       [tuple(row[i] for i in columns) for row in result.rows])
 
 
 # ---------------------------------------------------------------------------
@@ -343,12 +363,19 @@ def parse_value(value: str, prefixes: Mapping[str, str], kind: str | None = None
         nsm = NamespaceManager(Graph(), bind_namespaces="none")
         for p, ns in prefixes.items():
             nsm.bind(p, ns, override=True)
+        # rdflib logs a warning for a malformed datatype IRI; check_term below reports it in one line instead
+        term_log = logging.getLogger("rdflib.term")
+        was_disabled, term_log.disabled = term_log.disabled, True
         try:
             term = from_n3(text, nsm=nsm)
         except Exception:  # noqa: BLE001 -- from_n3 raises many kinds
             term = None
+        finally:
+            term_log.disabled = was_disabled
         if not isinstance(term, Literal):
             raise QueryError(f"cannot read {value!r} as a literal (write \"text\", \"27\"^^xsd:decimal or \"text\"@en)")
+        if term.datatype == XSD.string:  # "x"^^xsd:string is "x" (RDF 1.1); rdflib alone tells them apart
+            term = Literal(str(term))
     elif (m := _CURIE.match(text)) and (m["prefix"] or "") in prefixes:
         iri = prefixes[m["prefix"] or ""] + m["local"]
     elif m and m["prefix"] and (expanded := expand(text)) is not None:
@@ -356,14 +383,71 @@ def parse_value(value: str, prefixes: Mapping[str, str], kind: str | None = None
     elif _SCHEME.match(text) and ("//" in text or text.lower().startswith(("urn:", "mailto:"))):
         iri = text
     if iri is not None:
-        if _BAD_IRI_CHARS.search(iri) or not _SCHEME.match(iri):
+        if not valid_iri(iri):
             raise QueryError(f"{value!r} is not a valid absolute IRI")
         return URIRef(iri)
     if term is None:
         term = Literal(text)
     if kind == "IRI":
         raise QueryError(f"{value!r} is not an IRI or a CURIE with a known prefix (e.g. CHEBI:95341, claim:LC22-C010, <https://...>)")
+    check_term(term, value)
     return term
+
+
+def valid_iri(iri: str) -> bool:
+    """An absolute IRI that can be written between ``<`` and ``>`` without escapes (SPARQL IRIREF)."""
+    return bool(_SCHEME.match(iri)) and not _BAD_IRI_CHARS.search(iri) and _utf8(iri)
+
+
+def _utf8(text: str) -> bool:
+    """Whether ``text`` encodes as UTF-8 (a command-line argument may carry undecodable bytes as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_term(term: Any, shown: str | None = None) -> None:
+    """Refuse a parameter value that is not a well-formed IRI or literal, whatever engine will run it.
+
+    Every position is checked -- the IRI, a literal's datatype IRI, its
+    language tag and its text -- because over HTTP the term is written into
+    the query's ``VALUES`` clause, and a datatype such as ``<x>) (UNDEF) #``
+    would end the clause and change the query. The embedded engines get the
+    same refusal, so all three answer alike.
+    """
+    what = repr(shown if shown is not None else str(term))
+    if isinstance(term, URIRef):
+        if not valid_iri(str(term)):
+            raise QueryError(f"{what} is not a valid absolute IRI")
+    elif isinstance(term, Literal):
+        if term.datatype is not None and not valid_iri(str(term.datatype)):
+            raise QueryError(f"{what}: datatype <{term.datatype}> is not a valid absolute IRI")
+        if term.language is not None and not _LANGUAGE_TAG.fullmatch(term.language):
+            raise QueryError(f"{what}: {term.language!r} is not a language tag (BCP 47: en, en-GB ...)")
+        if not _utf8(str(term)) or _CONTROL_CHARS.search(str(term)):
+            raise QueryError(f"{what}: a literal parameter must be text without control characters")
+    else:  # blank nodes cannot be sent in VALUES, variables are not values
+        raise QueryError(f"{what}: a parameter must be an IRI or a literal, not a {type(term).__name__}")
+
+
+def _sparql_term(term: Identifier) -> str:
+    """A checked IRI or literal in the one spelling SPARQL and N-Triples share, escapes and all.
+
+    Written here rather than by ``Term.n3()`` so that what reaches a remote
+    engine does not depend on rdflib's choice of quoting (long strings,
+    shortened numbers).
+    """
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    assert isinstance(term, Literal)
+    text = '"' + "".join(_ECHAR.get(ch, ch) for ch in str(term)) + '"'
+    if term.language:
+        return f"{text}@{term.language}"
+    if term.datatype is not None and term.datatype != XSD.string:
+        return f"{text}^^<{term.datatype}>"
+    return text
 
 
 def bind_parameters(query: NamedQuery, checked: CheckedQuery, pairs: Sequence[str]) -> dict[str, Identifier]:
@@ -390,17 +474,15 @@ def bind_parameters(query: NamedQuery, checked: CheckedQuery, pairs: Sequence[st
 
 
 def values_clause(bindings: Mapping[str, Identifier]) -> str:
-    """A trailing SPARQL ``VALUES`` clause for the bindings, each term in N-Triples form."""
+    """A trailing SPARQL ``VALUES`` clause for the bindings, each term checked and in N-Triples form."""
     if not bindings:
         return ""
     names = sorted(bindings)
     for name in names:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"?{name} is not a SPARQL variable name")
-        term = bindings[name]
-        if isinstance(term, URIRef) and _BAD_IRI_CHARS.search(str(term)):
-            raise QueryError(f"{str(term)!r} is not a valid IRI")
-    row = " ".join(bindings[n].n3() for n in names)
+        check_term(bindings[name])
+    row = " ".join(_sparql_term(bindings[n]) for n in names)
     return "\nVALUES (" + " ".join(f"?{n}" for n in names) + ") {\n  (" + row + ")\n}\n"
 
 
@@ -770,6 +852,8 @@ def run_query(
     checked = check_query(query.text, where, embedded=endpoint is None)
     bound = dict(bindings or {})
     bound.update(bind_parameters(query, checked, params))
+    for term in bound.values():
+        check_term(term)
     if endpoint:
         if bound and checked.has_values_clause:
             raise QueryError(f"{where}: the query ends with its own VALUES clause, so parameters cannot be sent to an endpoint")
@@ -778,14 +862,17 @@ def run_query(
             # A trailing VALUES is joined after grouping: it can only restrict a group key.
             raise QueryError(f"{where}: over HTTP a parameter of a grouped query must be a GROUP BY variable "
                              f"(not {', '.join('?' + n for n in loose)})")
-        return HttpEngine(endpoint, timeout).run(query.text, bound, checked.form), checked
+        result = HttpEngine(endpoint, timeout).run(query.text, bound, checked.form)
+        return in_query_order(result, checked.star_order), checked
     if source is None:
         raise QueryError("no graph to query: give a graph file or an --endpoint")
     if engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
     if timeout:
-        return run_in_worker(_load_and_run, engine, source, query.text, bound, timeout=timeout), checked
-    return make_engine(engine, source).run(query.text, bound), checked
+        result = run_in_worker(_load_and_run, engine, source, query.text, bound, timeout=timeout)
+    else:
+        result = make_engine(engine, source).run(query.text, bound)
+    return in_query_order(result, checked.star_order), checked
 
 
 # ---------------------------------------------------------------------------

@@ -18,6 +18,16 @@ Then, unless told not to, the merged graph (``jakdm.ttl``, or the reasoned
 clauses -- give the same answers on the store as on the embedded engines,
 whether or not the store treats its default graph as the union of the named
 graphs.
+
+A reload leaves jakkg's part of the store equal to the build: the named
+graphs under ``https://w3id.org/jakkg/jakdm/`` that the store holds but the
+build no longer has (the graphs of a claim that was deleted or renamed) are
+removed with ``DELETE ?graph=IRI``, and named in the report. Before writing
+anything, the store's SPARQL query service is asked which of jakkg's graphs
+it holds; its URL is found from the Graph Store URL for Oxigraph, Fuseki and
+GraphDB, or given with ``--query-endpoint``. Graphs outside that namespace
+are never touched. With ``--mode dataset`` the POST would add to graphs that
+are already there, so every jakkg graph the store holds is deleted first.
 """
 from __future__ import annotations
 
@@ -27,11 +37,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError, display_path
+from .identifiers import DATA
 
 MODES = ("graphs", "dataset")
 NTRIPLES = "application/n-triples"
 TRIG = "application/trig"
 TURTLE = "text/turtle"
+OWN_GRAPHS = DATA  # jakkg's named graphs: every one is under this namespace, and only they are replaced or removed
+# Graph Store URL -> SPARQL query URL of the same dataset: Oxigraph, Fuseki, GraphDB (graphs and dataset modes)
+QUERY_URLS = ((r"/store$", "/query"), (r"/data$", "/sparql"), (r"/rdf-graphs/service$", ""), (r"/statements$", ""))
 
 
 class StoreError(UsageError):
@@ -45,6 +59,7 @@ class LoadReport:
     named_graphs: int
     quads: int
     default_triples: int
+    removed: tuple[tuple[str, int], ...] = ()  # jakkg graphs the store held but the build no longer has, with their triples
 
 
 def read_dataset(path: Path) -> Any:
@@ -86,6 +101,40 @@ def _check_endpoint(endpoint: str) -> str:
     return endpoint
 
 
+def query_endpoint(endpoint: str, given: str | None = None) -> str:
+    """The SPARQL query URL of the store behind a Graph Store URL: ``given``, or derived for known stores."""
+    if given:
+        if not re.match(r"^https?://[^\s]+$", given):
+            raise StoreError(f"--query-endpoint {given!r}: expected an http:// or https:// URL of a SPARQL query service")
+        return given
+    for pattern, replacement in QUERY_URLS:
+        if re.search(pattern, endpoint):
+            return re.sub(pattern, replacement, endpoint)
+    raise StoreError(f"--endpoint {endpoint}: cannot tell where this store answers SPARQL queries, which `jakkg load` "
+                     "asks which graphs of claims no longer in the build to remove; give --query-endpoint URL")
+
+
+def stored_graphs(session: Any, query_url: str, timeout: float | None) -> dict[str, int]:
+    """jakkg's named graphs in the store (IRI under OWN_GRAPHS) with their number of triples, empty graphs too."""
+    import requests
+
+    sparql = ("SELECT ?g (COUNT(?s) AS ?n) WHERE { GRAPH ?g { OPTIONAL { ?s ?p ?o } } "
+              f'FILTER(STRSTARTS(STR(?g), "{OWN_GRAPHS}")) }} GROUP BY ?g')
+    try:
+        response = session.post(query_url, data={"query": sparql}, timeout=timeout,
+                                headers={"Accept": "application/sparql-results+json"})
+    except requests.RequestException as exc:
+        raise StoreError(f"{query_url}: cannot reach the store's query service: {exc.__class__.__name__}: {str(exc)[:200]}") from None
+    if response.status_code != 200:
+        raise StoreError(f"{query_url}: listing jakkg's graphs refused: HTTP {response.status_code}: {response.text.strip()[:300]}")
+    try:
+        rows = response.json()["results"]["bindings"]
+        return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"{query_url}: not a SPARQL JSON result listing graphs ({exc.__class__.__name__}); "
+                         "is this the store's query service? (--query-endpoint)") from None
+
+
 def _send(session: Any, method: str, url: str, *, params: dict[str, str] | None, body: bytes, content_type: str,
           timeout: float | None, what: str) -> None:
     import requests
@@ -95,7 +144,7 @@ def _send(session: Any, method: str, url: str, *, params: dict[str, str] | None,
                                    headers={"Content-Type": f"{content_type}; charset=utf-8"}, timeout=timeout)
     except requests.RequestException as exc:
         raise StoreError(f"{url}: cannot reach the store: {exc.__class__.__name__}: {str(exc)[:200]}") from None
-    if response.status_code not in (200, 201, 204):
+    if response.status_code not in (200, 201, 204) and not (method == "DELETE" and response.status_code == 404):
         raise StoreError(f"{url}: {method} {what} refused: HTTP {response.status_code}: {response.text.strip()[:300]}")
 
 
@@ -106,17 +155,21 @@ def push(
     *,
     mode: str = "graphs",
     timeout: float | None = 60.0,
+    query_url: str | None = None,
 ) -> LoadReport:
-    """Send the named graphs of ``dataset_file`` and the triples of ``default_graph_file`` to a store."""
+    """Send the named graphs of ``dataset_file`` and the triples of ``default_graph_file`` to a store,
+    and remove jakkg's graphs that the build no longer has."""
     import requests
     from rdflib import URIRef
 
     endpoint = _check_endpoint(endpoint)
     if mode not in MODES:
         raise StoreError(f"unknown mode {mode!r} (one of {', '.join(MODES)})")
+    query_url = query_endpoint(endpoint, query_url)
     ds = read_dataset(Path(dataset_file))
     graphs = sorted((g for g in ds.graphs() if len(g) and isinstance(g.identifier, URIRef)),
                     key=lambda g: str(g.identifier))
+    built = {str(g.identifier) for g in graphs}
     quads = sum(len(g) for g in graphs)
     default_body: bytes | None = None
     default_triples = 0
@@ -127,7 +180,11 @@ def push(
         default_triples = len(merged)
         default_body = _ntriples(merged)
     with requests.Session() as session:
+        held = stored_graphs(session, query_url, timeout)
+        stale = sorted(g for g in held if g not in built)
         if mode == "dataset":
+            # POST adds to a graph already there, so jakkg's graphs go first (a changed claim would keep its old triples)
+            _delete(session, endpoint, sorted(held), timeout)
             body = Path(dataset_file).read_bytes()
             _send(session, "POST", endpoint, params=None, body=body, content_type=TRIG, timeout=timeout,
                   what=f"the dataset {display_path(dataset_file)}")
@@ -135,8 +192,16 @@ def push(
             for g in graphs:
                 _send(session, "PUT", endpoint, params={"graph": str(g.identifier)}, body=_ntriples(g),
                       content_type=NTRIPLES, timeout=timeout, what=f"graph <{g.identifier}>")
+            _delete(session, endpoint, stale, timeout)  # after the new graphs are in: a failure leaves more, not less
         if default_body is not None:
             default_url = endpoint + ("&" if "?" in endpoint else "?") + "default"
             _send(session, "PUT", default_url, params=None, body=default_body, content_type=NTRIPLES,
                   timeout=timeout, what=f"the default graph ({display_path(default_graph_file)})")  # type: ignore[arg-type]
-    return LoadReport(len(graphs), quads, default_triples)
+    return LoadReport(len(graphs), quads, default_triples, tuple((g, held[g]) for g in stale))
+
+
+def _delete(session: Any, endpoint: str, graphs: list[str], timeout: float | None) -> None:
+    """``DELETE ?graph=IRI`` for each graph (one the store no longer has counts as deleted)."""
+    for iri in graphs:
+        _send(session, "DELETE", endpoint, params={"graph": iri}, body=b"", content_type=NTRIPLES,
+              timeout=timeout, what=f"graph <{iri}>")

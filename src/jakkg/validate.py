@@ -287,6 +287,7 @@ def validate_file(path: Path, shapes_path: Path | None = None) -> ValidationRepo
     """Read any RDF file and validate it: what ``jakkg validate FILE`` does."""
     shapes = load_shapes(shapes_path)
     graph = read_graph(path)
+    require_jakkg_data(graph, path)
     return validate_graph(graph, shapes, source=display_path(path), shapes_path=shapes_path or default_shapes(),
                           shapes_name=display_path(shapes_path) if shapes_path else DEFAULT_SHAPES_NAME)
 
@@ -460,3 +461,20 @@ def write_report(content: str, path: Path) -> None:
 
     with atomic_outputs(path.parent if str(path.parent) else Path(".")) as stage:
         stage(path.name, content)
+
+
+def require_jakkg_data(graph: Graph, path: Path) -> None:
+    """Refuse a graph with nothing for the shapes to check: an empty file, or RDF that is not jakkg's.
+
+    SHACL finds no focus node in such a graph and reports it as conforming;
+    "conforms" for a truncated or wrong file would be read as "the data is
+    good". jakkg data has records under the data namespace or nodes typed
+    with a class of the jakkg vocabulary.
+    """
+    if len(graph) == 0:
+        raise UsageError(f"{display_path(path)}: the file holds no triples: nothing to validate")
+    own = any(isinstance(s, URIRef) and str(s).startswith(DATA) for s in graph.subjects(unique=True)) or any(
+        isinstance(c, URIRef) and str(c).startswith(VOCAB) for c in graph.objects(None, RDF.type, unique=True))
+    if not own:
+        raise UsageError(f"{display_path(path)}: {len(graph)} triple{'s' if len(graph) != 1 else ''}, none about jakkg records (no subject under {DATA}, "
+                         f"no node typed with a class of {VOCAB}): nothing to validate")
