@@ -5,6 +5,7 @@ with :func:`copy_data` and edit the copy.
 """
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -17,7 +18,10 @@ from jakkg.load import Corpus, load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-SEEDS = (ROOT.parent / "shared" / "seeds") if (ROOT.parent / "shared" / "seeds").is_dir() else ROOT / "seeds"
+# The seed texts sit in ../shared/seeds of a checkout; JAKKG_SEEDS names them for a checkout elsewhere
+# (a git worktree one folder deeper).
+SEEDS = Path(os.environ["JAKKG_SEEDS"]) if os.environ.get("JAKKG_SEEDS") else (
+    (ROOT.parent / "shared" / "seeds") if (ROOT.parent / "shared" / "seeds").is_dir() else ROOT / "seeds")
 
 
 @pytest.fixture(scope="session")

@@ -1,18 +1,29 @@
 """The interactive page as a person uses it, in headless Chromium.
 
-Chromium and its driver come from Debian (`chromium`, `chromium-driver`);
-when they are missing the test setup installs them with apt-get (CI does the
-same in .ci/run). selenium drives /usr/bin/chromedriver; no browser is ever
-downloaded, and the page is opened from a file:// URL with networking off.
+Chromium and its driver come from Debian (`chromium`, `chromium-driver`),
+installed by `make setup-browser` (which `make test` runs); when they are
+missing the tests fail with one line saying so -- a test never installs
+anything. selenium drives /usr/bin/chromedriver; no browser is ever
+downloaded, and the page is opened from a file:// URL.
+
+Networking off: Chromium's own background traffic (component and extension
+updates, the Google account check, network time, optimisation hints, the
+search engine's new-tab page) is switched off or sent to a closed loopback
+port, and every host name and address resolves to nothing, so no request can
+leave the machine. test_the_browser_makes_no_network_request proves it from
+Chromium's NetLog. To check from outside, run this file without a network:
+``unshare -rn sh -c 'ip link set lo up && .venv/bin/pytest tests/test_browser.py'``.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,26 +37,38 @@ from tests.graph_support import build_corpus
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
+CLOSED_PORT = "http://127.0.0.1:9/"  # where the services that no flag switches off are sent; nothing listens
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--window-size=1600,1000",
+    "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1600,1000",
+    # background networking off
+    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
+    "--disable-domain-reliability", "--disable-client-side-phishing-detection", "--disable-breakpad",
+    "--disable-extensions", "--disable-component-extensions-with-background-pages", "--safebrowsing-disable-auto-update",
+    "--metrics-recording-only", "--no-first-run", "--no-default-browser-check", "--no-pings", "--dns-prefetch-disable",
+    "--disable-quic",
+    "--disable-features=OptimizationHints,OptimizationGuideModelDownloading,OptimizationHintsFetching,"
+    "OptimizationTargetPrediction,NetworkTimeServiceQuerying,Translate,MediaRouter,AutofillServerCommunication",
+    # the component updater and the Google account check run even so: point them at a closed local port
+    f"--component-updater=url-source={CLOSED_PORT}", f"--gaia-url={CLOSED_PORT}",
+    # and whatever is left cannot connect: no host name or address resolves
+    "--host-resolver-rules=MAP * ~NOTFOUND",
 ]
+# Open about:blank first, not the new-tab page, which Debian's Chromium fills from its search engine's site
+START_PREFS = {"session": {"restore_on_startup": 4, "startup_urls": ["about:blank"]}}
 
 
-def ensure_chromium() -> None:
-    """Install Debian's chromium and chromium-driver when they are not there yet."""
-    if shutil.which("chromium") and Path(CHROMEDRIVER).exists():
-        return
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update"], check=True, env=env, capture_output=True)
-    subprocess.run(["apt-get", "install", "-y", "chromium", "chromium-driver"], check=True, env=env, capture_output=True)
-    assert shutil.which("chromium") and Path(CHROMEDRIVER).exists(), "chromium or chromedriver still missing after apt-get"
+def require_chromium() -> None:
+    """Fail in one line, naming the fix, when Debian's chromium or its driver is missing."""
+    missing = [name for name, path in (("chromium", CHROMIUM), ("chromium-driver", CHROMEDRIVER)) if not Path(path).exists()]
+    if missing:
+        pytest.fail(f"{' and '.join(missing)} not installed ({CHROMIUM}, {CHROMEDRIVER}): "
+                    "`make setup-browser` installs them with apt-get (as root)", pytrace=False)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    ensure_chromium()
+@contextmanager
+def headless_chromium(netlog: Path | None = None) -> Iterator[object]:
+    """Chromium driven by selenium, with networking off; ``netlog`` records its network activity."""
+    require_chromium()
     os.environ.setdefault("SE_OFFLINE", "true")  # selenium manager must not fetch anything
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -53,8 +76,10 @@ def browser() -> Iterator[object]:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="jakkg-chromium-")
-    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={profile}"]:
+    extra = [f"--log-net-log={netlog}", "--net-log-capture-mode=Default"] if netlog else []
+    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={profile}", *extra]:
         options.add_argument(flag)
+    options.add_experimental_option("prefs", START_PREFS)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     try:
@@ -62,6 +87,12 @@ def browser() -> Iterator[object]:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with headless_chromium() as driver:
+        yield driver
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +197,53 @@ def test_disagreement_links_to_the_other_claim(browser: object, page: Path) -> N
     link.click()
     WebDriverWait(driver, 10).until(lambda d: "JAK inhibitors failed to improve the calcinosis" in details.text)
     assert "negated" in details.text
+
+
+LOOKUPS = ("HOST_RESOLVER_MANAGER_JOB", "HOST_RESOLVER_SYSTEM_TASK", "HOST_RESOLVER_DNS_TASK", "DNS_TRANSACTION")
+SENDS = ("TCP_CONNECT", "SOCKET_BYTES_SENT", "UDP_BYTES_SENT", "UDP_SEND_ERROR")
+
+
+def network_activity(netlog: Path) -> tuple[set[str], list[str]]:
+    """From a Chromium NetLog: the URLs requested, and the events that reach the network.
+
+    Reaching the network is a host lookup (a resolver job, a DNS transaction,
+    a getaddrinfo task), a TCP connection, or bytes sent on a socket. A bare
+    UDP ``connect()`` is not: Chromium's IPv6 reachability check "connects" a
+    UDP socket to a public address to learn its route, which sends nothing.
+    """
+    log = json.loads(netlog.read_text(encoding="utf-8"))
+    names = {number: name for name, number in log["constants"]["logEventTypes"].items()}
+    assert all(any(n.startswith(kind) for n in names.values()) for kind in LOOKUPS + SENDS), "NetLog event names changed"
+    urls = {str((e.get("params") or {})["url"]) for e in log["events"] if "url" in (e.get("params") or {})}
+    reached = sorted({names[e["type"]] for e in log["events"] if names.get(e["type"], "").startswith(LOOKUPS + SENDS)})
+    return urls, reached
+
+
+def test_the_browser_makes_no_network_request(page: Path, tmp_path: Path) -> None:
+    """Chromium's own record of its network: no remote URL requested, no host looked up, nothing sent."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    netlog = tmp_path / "netlog.json"
+    with headless_chromium(netlog) as driver:
+        driver.get((page / OUTPUTS["html"]).resolve().as_uri())  # type: ignore[attr-defined]
+        WebDriverWait(driver, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+        # a request of our own, to show that the NetLog records requests (file:// pages are not in it; the
+        # page's own fetch is refused by its Content-Security-Policy); the address resolves to nothing
+        driver.get(f"{CLOSED_PORT}jakkg-probe")  # type: ignore[attr-defined]
+        time.sleep(3)  # the background services start a few seconds after the browser
+    urls, reached = network_activity(netlog)
+    assert f"{CLOSED_PORT}jakkg-probe" in urls, "the NetLog records the requests made"
+    remote = sorted(u for u in urls if not u.startswith(("file:", "data:", "about:", "chrome:", CLOSED_PORT)))
+    assert remote == [], "the browser requested remote URLs"
+    assert reached == [], "the browser looked up hosts, connected or sent bytes"
+
+
+def test_a_missing_browser_fails_in_one_line_naming_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(f"{__name__}.CHROMIUM", "/nonexistent/chromium")
+    with pytest.raises(pytest.fail.Exception) as failed:
+        require_chromium()
+    message = str(failed.value)
+    assert message == ("chromium not installed (/nonexistent/chromium, /usr/bin/chromedriver): "
+                       "`make setup-browser` installs them with apt-get (as root)")
+    assert failed.value.pytrace is False  # no traceback in the report
