@@ -5,10 +5,33 @@ BIN     = $(VENV)/bin
 SOURCES ?= ../shared/seeds
 OUT    ?= build
 
-.PHONY: help run test install lint bench clean
+# System packages (Debian), installed by `make setup` with apt-get -- as root -- when missing:
+#   default-jre-headless        Java for HermiT, the OWL reasoner of `jakkg reason` (make run, tests/test_reason.py)
+#   chromium chromium-driver    headless browser for the test of the interactive page (tests/test_browser.py)
+JAVA_PACKAGES    = default-jre-headless
+BROWSER_PACKAGES = chromium chromium-driver
+APT_INSTALL      = DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
+
+.PHONY: help run test install setup setup-java setup-browser lint bench clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+# $(call apt,WHAT,PACKAGES,WHY): install Debian PACKAGES unless the check WHAT passes; says what and why, needs root
+define apt
+	@if $(1); then echo "setup: $(2): already installed"; \
+	elif [ "$$(id -u)" != 0 ]; then echo "setup: $(2) missing ($(3)); installing needs root: sudo make $@" >&2; exit 1; \
+	else echo "setup: installing $(2) ($(3)) with apt-get"; \
+	  apt-get update && $(APT_INSTALL) $(2); fi
+endef
+
+setup: setup-java setup-browser  ## install the system packages (Java, Chromium) with apt-get; needs root
+
+setup-java:  ## install Java (default-jre-headless) for the OWL reasoner, if missing
+	$(call apt,command -v java >/dev/null,$(JAVA_PACKAGES),Java runs HermiT for jakkg reason)
+
+setup-browser:  ## install chromium and chromium-driver for the browser test, if missing
+	$(call apt,command -v chromium >/dev/null && command -v chromedriver >/dev/null,$(BROWSER_PACKAGES),headless browser for tests/test_browser.py)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,18 +43,20 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 install: $(VENV)/.installed  ## create .venv and install jakkg with its test extras
 
-run: install  ## build the whole knowledge graph from data/ into build/
+run: install  ## build the whole knowledge graph from data/ into build/ (installs Java first when root)
+	@$(MAKE) --no-print-directory setup-java || echo "run: no Java, so the reason stage will be skipped" >&2
 	$(BIN)/jakkg build --data data --sources $(SOURCES) --out $(OUT)
 	$(BIN)/jakkg validate $(OUT)/jakdm.ttl --format turtle --output $(OUT)/validation-report.ttl
 	$(BIN)/jakkg coverage --sources $(SOURCES) --output $(OUT)/coverage.txt --missing-only
 	$(BIN)/jakkg stats $(OUT)/jakdm.trig
-	$(BIN)/jakkg reason --in $(OUT)/jakdm.trig --out $(OUT)
+	@if command -v java >/dev/null; then set -x; $(BIN)/jakkg reason --in $(OUT)/jakdm.trig --out $(OUT); \
+	else echo "reason: SKIPPED, no Java: $(OUT)/jakdm-inferred.ttl and jakdm-reasoned.ttl not made (sudo make setup-java)" >&2; fi
 	$(BIN)/jakkg graph --out $(OUT)
 	$(BIN)/jakkg draw --out $(OUT)
 	$(BIN)/jakkg query drug-targets --build $(OUT) --format csv --output $(OUT)/drug-targets.csv
 	$(BIN)/jakkg query improvements --build $(OUT) --format csv --output $(OUT)/improvements.csv
 
-test: install  ## run the test suite
+test: install setup  ## run the test suite
 	$(BIN)/pytest
 
 lint: install  ## ruff on src/ and tests/
