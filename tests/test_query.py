@@ -723,6 +723,75 @@ def test_a_value_cannot_change_the_query(fixture_build: Path, tmp_path: Path):
         assert not_iri.exit_code == 2 and "is not an IRI" in not_iri.output
 
 
+# Values a user may type that are not RDF terms, and the one line every engine answers them with (exit 2).
+# Over HTTP each would otherwise be pasted into the VALUES clause and change the query.
+HOSTILE_VALUES = [
+    ('"x"^^<http://e.org/x>) (UNDEF) #>', "'\"x\"^^<http://e.org/x>) (UNDEF) #>': datatype <http://e.org/x>) (UNDEF) #> is not a valid absolute IRI"),
+    ('"x"^^<urn:a b>', "'\"x\"^^<urn:a b>': datatype <urn:a b> is not a valid absolute IRI"),
+    ('"x"^^<not-absolute>', "'\"x\"^^<not-absolute>': datatype <not-absolute> is not a valid absolute IRI"),
+    ('"x"@en) (UNDEF) #', "cannot read '\"x\"@en) (UNDEF) #' as a literal (write \"text\", \"27\"^^xsd:decimal or \"text\"@en)"),
+    ("a\x01b", "'a\\x01b': a literal parameter must be text without control characters"),
+    ("<https://e.org/a> ) (UNDEF) #>", "'<https://e.org/a> ) (UNDEF) #>' is not a valid absolute IRI"),
+]
+# Values that are odd but are literals: bound as one term, they match nothing, on every engine.
+ODD_LITERALS = ['x" } UNION { ?x ?p ?label } #', '"""x\n""") (UNDEF) #"""', "x\\u0022) (UNDEF) #", "}", "tab\there",
+                '"x"@en-GB', "x\ny"]
+
+
+def labels_query(tmp_path: Path) -> Path:
+    q = tmp_path / "labels.rq"
+    q.write_text("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?x ?label WHERE { ?x rdfs:label ?label }\n")
+    return q
+
+
+@pytest.mark.parametrize("value, message", HOSTILE_VALUES)
+def test_hostile_values_are_refused_alike_by_the_embedded_engines(fixture_build: Path, tmp_path: Path, value: str, message: str):
+    for engine in ("rdflib", "oxigraph"):
+        result = run_cli("query", labels_query(tmp_path), "--input", fixture_build / "jakdm.ttl", "--engine", engine,
+                         "--param", f"label={value}")
+        assert result.exit_code == 2, result.output
+        assert result.output == f"error: {message}\n"  # one line: no warning from rdflib before it
+
+
+def test_hostile_terms_given_as_bindings_are_refused_before_any_request():
+    from jakkg.query import NamedQuery, run_query
+
+    q = NamedQuery("q", None, "SELECT ?x ?label WHERE { ?x ?p ?label }", "?")
+    nobody = "http://127.0.0.1:9/query"  # never asked: the check comes first
+    for term, message in [(Literal("x", datatype=URIRef("http://e.org/x>) (UNDEF) #")), "is not a valid absolute IRI"),
+                          (URIRef("https://e.org/a> } UNION {"), "is not a valid absolute IRI"),
+                          (Literal("a\x00b"), "without control characters")]:
+        for engine in ("rdflib", "oxigraph"):
+            with pytest.raises(QueryError, match=message):
+                run_query(q, bindings={"label": term}, engine=engine, source=Path("unused.ttl"))
+        with pytest.raises(QueryError, match=message):
+            run_query(q, bindings={"label": term}, endpoint=nobody)
+        with pytest.raises(QueryError, match=message):
+            values_clause({"label": term})
+
+
+def test_values_clause_escapes_literals_without_unicode_escapes():
+    clause = values_clause({"v": Literal('a"b\\u0022\n\t'), "w": Literal("x", lang="en-GB"),
+                            "d": Literal("1.5", datatype=XSD.decimal), "s": Literal("y", datatype=XSD.string)})
+    assert clause == ('\nVALUES (?d ?s ?v ?w) {\n  ("1.5"^^<http://www.w3.org/2001/XMLSchema#decimal> "y" '
+                      '"a\\"b\\\\u0022\\n\\t" "x"@en-GB)\n}\n')
+    check_query("SELECT * WHERE { ?d ?s ?v . ?v ?w ?d }" + clause, "q")
+
+
+@pytest.mark.parametrize("value", ODD_LITERALS)
+def test_odd_literals_match_nothing_on_the_embedded_engines(fixture_build: Path, tmp_path: Path, value: str):
+    outputs = {run_cli("query", labels_query(tmp_path), "--input", fixture_build / "jakdm.ttl", "--engine", engine,
+                       "--format", "csv", "--param", f"label={value}").output for engine in ("rdflib", "oxigraph")}
+    assert outputs == {"x,label\n"}
+
+
+def test_a_typed_string_is_the_plain_string(fixture_build: Path, tmp_path: Path):
+    for engine in ("rdflib", "oxigraph"):
+        result = run_cli("query", labels_query(tmp_path), "--input", fixture_build / "jakdm.ttl", "--engine", engine,
+                         "--format", "csv", "--param", 'label="tofacitinib"^^xsd:string')
+        assert result.output == "x,label\nhttp://purl.obolibrary.org/obo/CHEBI_71200,tofacitinib\n"
+
+
 def test_cli_param_binds_curies_on_both_engines(fixture_build: Path):
     ttl = fixture_build / "jakdm.ttl"
     outs = [run_cli("query", "drug-targets", "--input", ttl, "--engine", e, "--format", "csv", "--param", "kinase=HGNC:6193")
@@ -808,6 +877,46 @@ def test_syntax_error_reports_file_line_and_column(fixture_build: Path, tmp_path
         assert result.exit_code == 2
         assert re.search(r"user\.rq:[34]:\d+: SPARQL syntax error", result.output), result.output
         assert len(result.output.strip().splitlines()) == 1
+
+
+def test_syntax_error_is_reported_where_rdflib_stops(fixture_build: Path, tmp_path: Path):
+    """Line 4 of a 5-line file is reported at 4, not past the end of the text (Oxigraph 0.5 says 6:1)."""
+    path = _user_query(tmp_path, "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?x\nWHERE {\n"
+                                 "  ?x rdfs:label ?label ) .\n}\n")
+    for engine in ("rdflib", "oxigraph"):
+        result = run_cli("query", path, "--input", fixture_build / "jakdm.ttl", "--engine", engine)
+        assert result.exit_code == 2
+        assert result.output == (f"error: {path}:4:24: SPARQL syntax error: the query cannot be read from here on "
+                                 "(in: '?x rdfs:label ?label ) .')\n")
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "user.rq:1: not a SPARQL text file: byte 0x89 at offset 0 is not UTF-8"),
+    (b"SELECT * WHERE {\n ?s ?p ?o }\n\xff", "user.rq:3: not a SPARQL text file: byte 0xff at offset 29 is not UTF-8"),
+    (b"SELECT * WHERE {\n\x00 }", "user.rq:2: not a SPARQL text file: it holds a NUL byte"),
+])
+def test_a_binary_query_file_is_one_line(fixture_build: Path, tmp_path: Path, content: bytes, message: str):
+    path = tmp_path / "user.rq"
+    path.write_bytes(content)
+    result = run_cli("query", path, "--input", fixture_build / "jakdm.ttl")
+    assert result.exit_code == 2
+    assert result.output == f"error: {tmp_path}/{message}\n"
+
+
+def test_select_star_keeps_the_order_of_the_query(fixture_build: Path, tmp_path: Path):
+    """SELECT * columns in the order the query names them (rdflib and Oxigraph each pick another order)."""
+    path = _user_query(tmp_path, "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                                 "SELECT * WHERE { ?x rdfs:label ?label . ?x a ?cls } ORDER BY ?x ?cls LIMIT 3\n")
+    outputs = {}
+    for engine in ("rdflib", "oxigraph"):
+        result = run_cli("query", path, "--input", fixture_build / "jakdm.ttl", "--engine", engine, "--format", "csv")
+        assert result.exit_code == 0, result.output
+        outputs[engine] = result.output
+    assert outputs["rdflib"] == outputs["oxigraph"]
+    assert outputs["rdflib"].splitlines()[0] == "x,label,cls"
+    assert len(outputs["rdflib"].splitlines()) == 4
+    explicit = _user_query(tmp_path, "SELECT ?o ?s WHERE { ?s ?p ?o } LIMIT 1\n")
+    assert run_cli("query", explicit, "--input", fixture_build / "jakdm.ttl", "--format", "csv").output.startswith("o,s\n")
 
 
 def test_syntax_error_position_with_service_word_uses_rdflib(tmp_path: Path):
