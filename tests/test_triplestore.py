@@ -24,6 +24,7 @@ from jakkg.query import HttpEngine, QueryError, library
 from jakkg.triplestore import push, read_dataset
 
 from .conftest import run_cli
+from .test_query import HOSTILE_VALUES, ODD_LITERALS, labels_query
 from .sparql_support import (  # noqa: F401 -- fixtures
     Graphs,
     OxigraphServer,
@@ -131,7 +132,8 @@ def test_load_errors_are_clear(fixture_build: Path, tmp_path: Path, loaded_serve
     nobody = f"http://127.0.0.1:{free_port()}/store"
     unreachable = run_cli("load", "--endpoint", nobody, "--build", fixture_build)
     assert unreachable.exit_code == 2 and "cannot reach the store" in unreachable.output
-    refused = run_cli("load", "--endpoint", loaded_server.base + "/no-such-service", "--build", fixture_build)
+    refused = run_cli("load", "--endpoint", loaded_server.base + "/no-such-service", "--query-endpoint", loaded_server.query,
+                      "--build", fixture_build)
     assert refused.exit_code == 2 and "refused: HTTP 4" in refused.output
     missing = run_cli("load", "--endpoint", loaded_server.store, "--build", tmp_path)
     assert missing.exit_code == 2 and "file not found" in missing.output
@@ -303,3 +305,162 @@ def test_readme_commands_name_real_queries_and_parameters():
         assert name in library(), name
         for p in re.findall(r"--param ([a-z]+)=", params):
             assert library()[name].parameter(p) is not None, (name, p)
+
+
+# -- a reload leaves the store equal to the build (issue 12) ------------------------------------
+OWN = "https://w3id.org/jakkg/jakdm/"
+FOREIGN = "https://example.org/not-jakkg"
+
+
+def edited_build(fixture_build: Path, target: Path, *, drop: str | None = None, change: tuple | None = None) -> Path:
+    """A copy of the fixture build without the nanopublications np/<drop>..., or with one triple changed."""
+    from rdflib import Literal, URIRef
+
+    shutil.copytree(fixture_build, target)
+    ds = read_dataset(target / "jakdm.trig")
+    if drop:
+        for g in list(ds.graphs()):
+            if str(g.identifier).startswith(f"{OWN}np/{drop}"):
+                ds.remove_graph(g)
+    if change:
+        graph, subject, predicate, value = change
+        g = ds.graph(URIRef(graph))
+        g.set((URIRef(subject), URIRef(predicate), Literal(value)))
+    (target / "jakdm.trig").write_text(ds.serialize(format="trig"), encoding="utf-8")
+    return target
+
+
+def store_graphs(server: OxigraphServer) -> dict[str, int]:
+    """Every named graph of the store with its number of triples."""
+    result = HttpEngine(server.query).run("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {str(g): int(n) for g, n in result.rows}
+
+
+def build_graphs(build: Path) -> dict[str, int]:
+    return {str(g.identifier): len(g) for g in read_dataset(build / "jakdm.trig").graphs() if len(g) and str(g.identifier).startswith(OWN)}
+
+
+def put_foreign_graph(server: OxigraphServer) -> None:
+    import requests
+
+    r = requests.put(server.store, params={"graph": FOREIGN}, data=b"<https://example.org/a> <https://example.org/b> \"kept\" .\n",
+                     headers={"Content-Type": "application/n-triples"}, timeout=30)
+    assert r.status_code in (200, 201, 204)
+
+
+def loaded_line(build: Path, endpoint: str) -> str:
+    graphs, quads, triples = expected_counts(build)
+    return f"loaded {graphs} named graphs ({quads} quads) into {endpoint}; {triples} triples into the default graph\n"
+
+
+def removed_lines(graphs: dict[str, int]) -> str:
+    lines = [f"removed {len(graphs)} named graphs ({sum(graphs.values())} quads) that are no longer in the build:"]
+    lines += [f"  removed <{g}> ({n} quads)" for g, n in sorted(graphs.items())]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("mode", ["graphs", "dataset"])
+def test_reload_removes_the_graphs_of_a_deleted_claim_and_says_so(fresh_server: OxigraphServer, fixture_build: Path,
+                                                                   tmp_path: Path, mode: str):
+    full = build_graphs(fixture_build)
+    smaller = edited_build(fixture_build, tmp_path / "smaller", drop="LC22-C010#")
+    kept = build_graphs(smaller)
+    gone = {g: n for g, n in full.items() if g not in kept}
+    assert sorted(gone) == [f"{OWN}np/LC22-C010#{part}" for part in ("Head", "assertion", "provenance", "pubinfo")]
+    put_foreign_graph(fresh_server)
+    first = run_cli("load", "--endpoint", fresh_server.store, "--build", fixture_build, "--mode", mode)
+    assert first.output == loaded_line(fixture_build, fresh_server.store)
+    assert store_graphs(fresh_server) == {**full, FOREIGN: 1}
+
+    reload = run_cli("load", "--endpoint", fresh_server.store, "--build", smaller, "--mode", mode)
+    assert reload.exit_code == 0, reload.output
+    assert reload.output == loaded_line(smaller, fresh_server.store) + removed_lines(gone)
+    assert store_graphs(fresh_server) == {**kept, FOREIGN: 1}  # equal to the build; the other graph kept
+    assert counts(fresh_server)[1:] == (sum(kept.values()) + 1, expected_counts(smaller)[2])
+
+    again = run_cli("load", "--endpoint", fresh_server.store, "--build", smaller, "--mode", mode)
+    assert again.output == loaded_line(smaller, fresh_server.store)  # nothing left to remove, nothing said
+
+
+def test_dataset_reload_replaces_a_changed_graph(fresh_server: OxigraphServer, fixture_build: Path, tmp_path: Path):
+    """POST adds to a graph: without deleting first, a changed claim would keep its old triple next to the new."""
+    from rdflib import URIRef
+
+    pubinfo, line = f"{OWN}np/LC22-C010#pubinfo", "https://w3id.org/jakkg/vocab/curationLine"
+    ask = f"SELECT ?s ?line WHERE {{ GRAPH <{pubinfo}> {{ ?s <{line}> ?line }} }} ORDER BY ?s"
+    engine = HttpEngine(fresh_server.query)
+    assert run_cli("load", "--endpoint", fresh_server.store, "--build", fixture_build, "--mode", "dataset").exit_code == 0
+    old = [(str(s), str(n)) for s, n in engine.run(ask).rows]
+    assert old and "99999" not in dict(old).values()
+    subject = old[0][0]
+    changed = edited_build(fixture_build, tmp_path / "changed", change=(pubinfo, subject, line, "99999"))
+    assert (URIRef(subject), URIRef(line), None) in read_dataset(changed / "jakdm.trig").graph(URIRef(pubinfo))
+    result = run_cli("load", "--endpoint", fresh_server.store, "--build", changed, "--mode", "dataset")
+    assert result.output == loaded_line(changed, fresh_server.store)
+    assert [(str(s), str(n)) for s, n in engine.run(ask).rows] == [(subject, "99999"), *old[1:]]
+    assert store_graphs(fresh_server) == build_graphs(changed)
+
+
+def test_load_needs_the_query_service_of_an_unknown_store_before_writing(fresh_server: OxigraphServer, fixture_build: Path):
+    unknown = fresh_server.base + "/store?x=1"
+    refused = run_cli("load", "--endpoint", unknown, "--build", fixture_build)
+    assert refused.exit_code == 2
+    assert refused.output == (f"error: --endpoint {unknown}: cannot tell where this store answers SPARQL queries, which "
+                              "`jakkg load` asks which graphs of claims no longer in the build to remove; give --query-endpoint URL\n")
+    assert counts(fresh_server) == (0, 0, 0)  # nothing was sent
+    given = run_cli("load", "--endpoint", unknown, "--query-endpoint", fresh_server.query, "--build", fixture_build)
+    assert given.exit_code == 0, given.output
+    assert counts(fresh_server) == expected_counts(fixture_build)
+    wrong = run_cli("load", "--endpoint", fresh_server.store, "--query-endpoint", fresh_server.base + "/nothing-here",
+                    "--build", fixture_build)
+    assert wrong.exit_code == 2 and "listing jakkg's graphs refused: HTTP 4" in wrong.output
+
+
+# -- hostile and odd values on all three engines (issue 12) ------------------------------------------
+@pytest.mark.parametrize("value, message", HOSTILE_VALUES)
+def test_hostile_values_are_refused_alike_by_all_three_engines(loaded_server: OxigraphServer, fixture_build: Path,
+                                                               tmp_path: Path, value: str, message: str):
+    q = labels_query(tmp_path)
+    where = {"rdflib": ["--input", fixture_build / "jakdm.ttl", "--engine", "rdflib"],
+             "oxigraph": ["--input", fixture_build / "jakdm.ttl", "--engine", "oxigraph"],
+             "http": ["--endpoint", loaded_server.query]}
+    for engine, args in where.items():
+        result = run_cli("query", q, *args, "--format", "csv", "--param", f"label={value}")
+        assert (result.exit_code, result.output) == (2, f"error: {message}\n"), engine
+
+
+@pytest.mark.parametrize("value", ODD_LITERALS + ["tofacitinib", '"tofacitinib"^^xsd:string'])
+def test_odd_values_give_the_same_answer_on_all_three_engines(loaded_server: OxigraphServer, fixture_build: Path,
+                                                              tmp_path: Path, value: str):
+    q = labels_query(tmp_path)
+    outputs = {run_cli("query", q, *args, "--format", "csv", "--param", f"label={value}").output
+               for args in (["--input", fixture_build / "jakdm.ttl", "--engine", "rdflib"],
+                            ["--input", fixture_build / "jakdm.ttl", "--engine", "oxigraph"],
+                            ["--endpoint", loaded_server.query])}
+    rows = "" if value in ODD_LITERALS else "http://purl.obolibrary.org/obo/CHEBI_71200,tofacitinib\n"
+    assert outputs == {"x,label\n" + rows}
+
+
+def test_select_star_has_the_query_order_over_http(loaded_server: OxigraphServer, fixture_build: Path, tmp_path: Path):
+    q = tmp_path / "star.rq"
+    q.write_text("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                 "SELECT * WHERE { ?x rdfs:label ?label . ?x a ?cls } ORDER BY ?x ?cls LIMIT 3\n")
+    remote = run_cli("query", q, "--endpoint", loaded_server.query, "--format", "csv")
+    local = run_cli("query", q, "--input", fixture_build / "jakdm.ttl", "--engine", "oxigraph", "--format", "csv")
+    assert remote.exit_code == 0, remote.output
+    assert remote.output == local.output
+    assert remote.output.splitlines()[0] == "x,label,cls"
+
+
+def test_a_long_list_of_removed_graphs_is_cut_short(fresh_server: OxigraphServer, fixture_build: Path, tmp_path: Path):
+    from jakkg.cli import MAX_LISTED
+
+    smaller = edited_build(fixture_build, tmp_path / "smaller", drop="A19-C")  # every claim of paper A19
+    kept = build_graphs(smaller)
+    gone = {g: n for g, n in build_graphs(fixture_build).items() if g not in kept}
+    assert len(gone) > MAX_LISTED
+    assert run_cli("load", "--endpoint", fresh_server.store, "--build", fixture_build).exit_code == 0
+    result = run_cli("load", "--endpoint", fresh_server.store, "--build", smaller)
+    listed = removed_lines(gone).splitlines()
+    assert result.output.splitlines()[1:] == [*listed[:MAX_LISTED], f"  ... and {len(gone) - MAX_LISTED + 1} more"]
+    assert store_graphs(fresh_server) == kept

@@ -20,6 +20,7 @@ from .paths import output_dir, output_file
 
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("build")
+MAX_LISTED = 40  # lines of a list (graphs removed from a store) before the rest is counted, not listed
 
 
 def default_sources() -> Path:
@@ -320,8 +321,11 @@ def load(endpoint: str, build_dir: Path, graph: str, mode: str, default_graph: b
     if report.removed:
         click.echo(f"removed {len(report.removed)} named graph{'s' if len(report.removed) != 1 else ''} "
                    f"({sum(n for _, n in report.removed)} quads) that are no longer in the build:")
-        for iri, n in report.removed:
+        shown = report.removed if len(report.removed) <= MAX_LISTED else report.removed[:MAX_LISTED - 1]
+        for iri, n in shown:
             click.echo(f"  removed <{iri}> ({n} quad{'s' if n != 1 else ''})")
+        if len(shown) < len(report.removed):
+            click.echo(f"  ... and {len(report.removed) - len(shown)} more")
 
 # -- jakkg validate (issue 4) -------------------------------------------------
 @main.command("validate")
