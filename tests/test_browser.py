@@ -46,8 +46,8 @@ CHROMIUM_FLAGS = [
     "--disable-extensions", "--disable-component-extensions-with-background-pages", "--safebrowsing-disable-auto-update",
     "--metrics-recording-only", "--no-first-run", "--no-default-browser-check", "--no-pings", "--dns-prefetch-disable",
     "--disable-quic",
-    "--disable-features=OptimizationHints,OptimizationGuideModelDownloading,OptimizationHintsFetching,"
-    "OptimizationTargetPrediction,NetworkTimeServiceQuerying,Translate,MediaRouter,AutofillServerCommunication",
+    ("--disable-features=OptimizationHints,OptimizationGuideModelDownloading,OptimizationHintsFetching,"
+     "OptimizationTargetPrediction,NetworkTimeServiceQuerying,Translate,MediaRouter,AutofillServerCommunication"),
     # the component updater and the Google account check run even so: point them at a closed local port
     f"--component-updater=url-source={CLOSED_PORT}", f"--gaia-url={CLOSED_PORT}",
     # and whatever is left cannot connect: no host name or address resolves

@@ -24,7 +24,6 @@ from jakkg.query import HttpEngine, QueryError, library
 from jakkg.triplestore import push, read_dataset
 
 from .conftest import run_cli
-from .test_query import HOSTILE_VALUES, ODD_LITERALS, labels_query
 from .sparql_support import (  # noqa: F401 -- fixtures
     Graphs,
     OxigraphServer,
@@ -37,6 +36,7 @@ from .sparql_support import (  # noqa: F401 -- fixtures
     real_graphs,
     running_server,
 )
+from .test_query import HOSTILE_VALUES, ODD_LITERALS, labels_query
 
 QUERIES = sorted(library())
 GRAPH_COUNT = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
