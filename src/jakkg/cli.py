@@ -44,6 +44,8 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True, help="Curated data directory.")
 sources_option = click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=None, help="Directory of the papers' texts [default: ../shared/seeds].")
+engine_option = click.option("--engine", "engine", type=click.Choice(["turbo", "pyshacl"]), default="turbo", show_default=True,
+                             help="SHACL engine: pyshacl-turbo (Rust) or pySHACL, the reference it is tested against.")
 out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True, help="Output directory.")
 
 
@@ -58,26 +60,31 @@ def main() -> None:
 @sources_option
 @out_option
 @click.option("--no-validate", "no_validate", is_flag=True, help="Write the graph even if it does not conform to the SHACL shapes.")
+@engine_option
 @reports_errors
-def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: bool = False) -> None:
+def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: bool = False, engine: str = "turbo") -> None:
     """Load data/, check every quote, validate with SHACL, and write build/jakdm.{trig,ttl,nt}."""
-    from .build import build_dataset
-    from .export import merged_graph, write_outputs
+    from .build import build_graph
+    from .export import write_outputs
     from .load import load_corpus
+    from .progress import step
 
-    corpus = load_corpus(data_dir, sources_dir or default_sources())
-    ds = build_dataset(corpus)
+    with step(f"load {data_dir}"):
+        corpus = load_corpus(data_dir, sources_dir or default_sources())
+    with step(f"build {len(corpus.claims)} claims"):
+        built = build_graph(corpus)
     if not no_validate:  # before writing: a graph that does not conform is never published
-        from .validate import validate_graph
+        from .validate import validate_text
 
-        report = validate_graph(merged_graph(ds), source=f"graph built from {data_dir}")
+        with step(f"validate ({engine})"):
+            report = validate_text(built.ntriples(), "nt", source=f"graph built from {data_dir}", engine=engine)
         if not report.conforms:
             click.echo(report.text(), err=True, nl=False)
             click.echo(f"error: nothing written to {out_dir}; fix the data or pass --no-validate", err=True)
             sys.exit(1)
         click.echo(report.summary() + (" (see them with `jakkg validate`)" if report.warnings else ""))
-    paths = write_outputs(ds, out_dir)
-    n_quads = sum(1 for _ in ds.quads((None, None, None, None)))
+    with step("write"):
+        paths, n_quads = write_outputs(built, out_dir)
     click.echo(
         f"built {len(corpus.claims)} claims, {len(corpus.cohorts)} cohorts, {len(corpus.patients)} patients "
         f"from {len(corpus.papers)} papers: {n_quads} quads"
@@ -92,9 +99,8 @@ def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: 
 def stats(graph_file: Path) -> None:
     """Print counts per class and per source paper of a built graph."""
     from .stats import graph_stats
-    from .validate import read_graph
 
-    for section, rows in graph_stats(read_graph(graph_file)).items():
+    for section, rows in graph_stats(graph_file).items():
         click.echo(f"{section}:")
         width = max((len(k) for k, _ in rows), default=0)
         for key, value in rows:
@@ -297,8 +303,9 @@ def load(endpoint: str, build_dir: Path, graph: str, mode: str, default_graph: b
               help="text: the report for curators; turtle: the SHACL validation report; json: findings with file and line.")
 @click.option("--output", "output", type=click.Path(path_type=Path), default=None,
               help="Write the report to FILE (the text summary is still printed).")
+@engine_option
 @reports_errors
-def validate_command(graph_file: Path, shapes_file: Path | None, fmt: str, output: Path | None) -> None:
+def validate_command(graph_file: Path, shapes_file: Path | None, fmt: str, output: Path | None, engine: str = "turbo") -> None:
     """Check any RDF file (default build/jakdm.ttl) against the SHACL shapes.
 
     Exit 0 when it conforms (warnings are printed), 1 on violations, 2 when
@@ -306,7 +313,7 @@ def validate_command(graph_file: Path, shapes_file: Path | None, fmt: str, outpu
     """
     from .validate import validate_file, write_report
 
-    report = validate_file(graph_file, shapes_file)
+    report = validate_file(graph_file, shapes_file, engine=engine)
     rendered = {"text": report.text, "turtle": report.to_turtle, "json": report.to_json}[fmt]()
     if output is None:
         click.echo(rendered, nl=False)

@@ -21,15 +21,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
 from .errors import DataError, Problem, display_path
 from .identifiers import curie_problem
 from .model import Claim, Cohort, Entity, Patient, Skipped, Study
 from .quotes import QuoteMatch, paper_text
 from .vocab import COHORT, PATIENT, Vocabulary, default_vocabulary
+from .yamlnodes import MarkedYAMLError, Mapping, Sequence, YAMLError, load_yaml
 
 MEASUREMENT_COLUMN = re.compile(r"^(?P<instrument>[^@]+)@(?P<time>[^:]+)(?::(?P<part>sd|out_of))?$")
 NA = {"", "NA", "N/A", "na"}
@@ -70,7 +68,6 @@ class _Loader:
     def __init__(self, data_dir: Path, sources_dir: Path, vocab: Vocabulary):
         self.corpus = Corpus(data_dir=data_dir, sources_dir=sources_dir, vocab=vocab)
         self.problems: list[Problem] = []
-        self.yaml = YAML(typ="rt")
 
     # -- reading --------------------------------------------------------
     def problem(self, path: Path | str, line: int | None, item: str | None, message: str) -> None:
@@ -78,12 +75,16 @@ class _Loader:
 
     def read_yaml(self, path: Path) -> Any:
         try:
-            with path.open(encoding="utf-8") as fh:
-                return self.yaml.load(fh)
+            return load_yaml(path.read_text(encoding="utf-8"))
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None
             self.problem(path, line, None, f"YAML syntax error: {exc.problem or exc}")
+        except YAMLError as exc:  # a reader error: a control character such as NUL
+            self.problem(path, getattr(getattr(exc, "problem_mark", None), "line", -1) + 1 or None, None,
+                         f"not a YAML text: {' '.join(str(exc).split())[:200]}")
+        except UnicodeDecodeError as exc:
+            self.problem(path, None, None, f"not UTF-8 text (byte {exc.start} is {exc.object[exc.start:exc.start + 1]!r}); save the file as UTF-8")
         except OSError as exc:
             self.problem(path, None, None, f"cannot read file: {exc.strerror}")
         return None
@@ -361,7 +362,7 @@ def load_corpus(data_dir: Path, sources_dir: Path, vocab: Vocabulary | None = No
 # -- helpers ----------------------------------------------------------------
 def _items(seq: Any) -> Iterable[tuple[Any, int]]:
     """The items of a YAML list with their 1-based line numbers."""
-    if not isinstance(seq, CommentedSeq):
+    if not isinstance(seq, Sequence):
         return []
     return [(item, seq.lc.item(i)[0] + 1) for i, item in enumerate(seq)]
 
@@ -370,10 +371,10 @@ def _field_line(raw: Any, loc: list[str], default: int) -> int:
     """The line of the innermost field of ``loc`` found in the YAML mapping."""
     line, node = default, raw
     for part in loc:
-        if isinstance(node, CommentedMap) and part in node:
+        if isinstance(node, Mapping) and part in node:
             line = node.lc.key(part)[0] + 1
             node = node[part]
-        elif isinstance(node, CommentedSeq) and part.isdigit() and int(part) < len(node):
+        elif isinstance(node, Sequence) and part.isdigit() and int(part) < len(node):
             line = node.lc.item(int(part))[0] + 1
             node = node[int(part)]
         else:

@@ -241,54 +241,228 @@ def load_shapes(path: Path | None = None) -> Graph:
 
 
 # -- validating -------------------------------------------------------------
-def validate_graph(graph: Graph, shapes: Graph | None = None, *, source: str = "graph",
-                   shapes_name: str | None = None, shapes_path: Path | None = None,
-                   only: Iterable[str] | None = None) -> ValidationReport:
-    """Run the shapes on ``graph`` and locate every result at its record.
+ENGINES = ("turbo", "pyshacl")
+DEFAULT_ENGINE = "turbo"
+TEXT_FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads"}
 
-    The graph is validated in place (no copy): the shapes contain no rules and
-    no inference is asked for, so pySHACL does not change it. ``only`` runs
-    just the named shapes (with the untargeted helper shapes they refer to),
-    which lets a test check one shape in milliseconds.
-    """
-    from pyshacl import validate
+
+def _engine(name: str) -> Any:
+    """The ``validate`` function of an engine: pyshacl-turbo (Rust, default) or pySHACL (the reference)."""
+    if name not in ENGINES:
+        raise UsageError(f"unknown SHACL engine {name!r} (one of {', '.join(ENGINES)})")
+    if name == "turbo":
+        from pyshacl_turbo import validate
+    else:
+        from pyshacl import validate
+    return validate
+
+
+def _run_engine(data: Any, shapes_graph: Graph, engine: str, use_shapes: list[str] | None,
+                shapes_name: str, shapes_path: Path | None) -> Graph:
+    """The SHACL results graph of one engine run; a malformed shape is a UsageError naming it."""
     from pyshacl.errors import ReportableRuntimeError
 
-    shapes_graph = shapes if shapes is not None else load_shapes()
-    shapes_name = shapes_name or DEFAULT_SHAPES_NAME
-    use_shapes = None
-    if only is not None:
-        # pySHACL skips a named shape that use_shapes leaves out even when an
-        # sh:or refers to it, so the helper shapes (no target) go in too.
-        helpers = {str(s) for kind in (SH.NodeShape, SH.PropertyShape) for s in shapes_graph.subjects(RDF.type, kind)
-                   if isinstance(s, URIRef) and not any((s, t, None) in shapes_graph for t in TARGETS)}
-        use_shapes = sorted(set(only) | helpers)
+    errors: tuple[type[BaseException], ...] = (ReportableRuntimeError,)
+    if engine == "turbo":
+        from pyshacl_turbo.errors import ReportableRuntimeError as TurboError
+
+        errors += (TurboError, ValueError)  # pyshacl-turbo reports some malformed shapes as ValueError
     # pySHACL logs a malformed shape to stderr before raising; the error is
     # reported once, below, as one line.
     log = logging.getLogger("pyshacl-validate")
     was_disabled, log.disabled = log.disabled, True
     try:
-        _, results, _ = validate(graph, shacl_graph=shapes_graph, advanced=True, inference="none",
-                                 allow_warnings=True, inplace=True, use_shapes=use_shapes)
-    except ReportableRuntimeError as exc:  # a malformed shape (ShapeLoadError, ConstraintLoadError ...)
+        _, results, _ = _engine(engine)(data, shacl_graph=shapes_graph, advanced=True, inference="none",
+                                        allow_warnings=True, inplace=isinstance(data, Graph), use_shapes=use_shapes)
+    except errors as exc:  # a malformed shape (ShapeLoadError, ConstraintLoadError ...)
         reason = " ".join(str(getattr(exc, "message", exc)).split())[:300]
-        where, shape = _locate_bad_shape(shapes_graph, shapes_path or default_shapes() if shapes is None else shapes_path)
+        where, shape = _locate_bad_shape(shapes_graph, shapes_path)
         raise UsageError(f"{shapes_name}{where}: invalid shape{' ' + shape if shape else 's'}: {reason}") from None
     finally:
         log.disabled = was_disabled
-    report = ValidationReport(source=source, shapes=shapes_name, results_graph=results)
-    locator = _Locator(graph)
+    return results
+
+
+def validate_graph(graph: Graph, shapes: Graph | None = None, *, source: str = "graph",
+                   shapes_name: str | None = None, shapes_path: Path | None = None,
+                   only: Iterable[str] | None = None, engine: str = DEFAULT_ENGINE) -> ValidationReport:
+    """Run the shapes on an rdflib ``graph`` and locate every result at its record.
+
+    The graph is validated in place (no copy): the shapes contain no rules and
+    no inference is asked for, so the engine does not change it. ``only`` runs
+    just the named shapes (with the untargeted helper shapes they refer to),
+    which lets a test check one shape in milliseconds. ``engine`` picks
+    pyshacl-turbo (default) or pySHACL, the reference the tests compare it with.
+    """
+    shapes_graph = shapes if shapes is not None else load_shapes()
+    use_shapes = _with_helpers(shapes_graph, only) if only is not None else None
+    results = _run_engine(graph, shapes_graph, engine, use_shapes, shapes_name or DEFAULT_SHAPES_NAME,
+                          shapes_path or default_shapes() if shapes is None else shapes_path)
+    return _report(results, _Locator(graph), source, shapes_name or DEFAULT_SHAPES_NAME)
+
+
+def validate_text(text: str, fmt: str, shapes: Graph | None = None, *, source: str = "graph",
+                  shapes_name: str | None = None, shapes_path: Path | None = None,
+                  engine: str = DEFAULT_ENGINE) -> ValidationReport:
+    """Validate RDF text (``nt``, ``nquads``, ``turtle`` or ``trig``; datasets as the merge of their graphs).
+
+    The fast path: pyshacl-turbo parses the text itself, in Rust, so no
+    Python object is made per triple. The report's records are located in an
+    Oxigraph store of the same text, made only when there are results.
+    pySHACL (``engine="pyshacl"``) gets the text parsed by rdflib.
+    """
+    shapes_graph = shapes if shapes is not None else load_shapes()
+    shapes_name = shapes_name or DEFAULT_SHAPES_NAME
+    shapes_path = shapes_path or default_shapes() if shapes is None else shapes_path
+    if engine == "pyshacl":
+        ds = Dataset(default_union=True)
+        ds.parse(data=text, format=fmt)
+        from .export import merged_graph
+
+        return validate_graph(merged_graph(ds), shapes_graph, source=source, shapes_name=shapes_name,
+                              shapes_path=shapes_path, engine=engine)
+    from pyshacl_turbo.rdf import Input
+
+    results = _run_engine(Input(text, fmt, None, {}), shapes_graph, engine, None, shapes_name, shapes_path)
+    view = _StoreView(text, fmt) if (None, RDF.type, SH.ValidationResult) in results else _StoreView("", "nt")
+    return _report(results, _Locator(view), source, shapes_name)
+
+
+def _with_helpers(shapes_graph: Graph, only: Iterable[str]) -> list[str]:
+    """The named shapes plus the untargeted helper shapes they may refer to.
+
+    pySHACL skips a named shape that use_shapes leaves out even when an
+    sh:or refers to it, so the helper shapes (no target) go in too.
+    """
+    helpers = {str(s) for kind in (SH.NodeShape, SH.PropertyShape) for s in shapes_graph.subjects(RDF.type, kind)
+               if isinstance(s, URIRef) and not any((s, t, None) in shapes_graph for t in TARGETS)}
+    return sorted(set(only) | helpers)
+
+
+def _report(results: Graph, locator: _Locator, source: str, shapes_name: str) -> ValidationReport:
+    """Findings located at their records, and the SHACL results graph rebuilt deterministically."""
+    report = ValidationReport(source=source, shapes=shapes_name)
     for result in results.subjects(RDF.type, SH.ValidationResult):
         report.findings.append(_finding(results, result, locator))
+    report.results_graph = _canonical_results(results)
     return report
 
 
-def validate_file(path: Path, shapes_path: Path | None = None) -> ValidationReport:
-    """Read any RDF file and validate it: what ``jakkg validate FILE`` does."""
+def _canonical_results(results: Graph) -> Graph:
+    """The results graph with blank nodes named by their content, so the report is byte-identical run to run.
+
+    Engines return results in an arbitrary order under fresh blank nodes, and
+    the Turtle writer orders blank nodes by label. Each blank node (a result,
+    a path it owns) is renamed after a digest of what it says, recursively;
+    the report node is ``_:report``.
+    """
+    import hashlib
+
+    def content(node: Any, stack: tuple[Any, ...]) -> str:
+        parts = []
+        for p, o in results.predicate_objects(node):
+            nested = isinstance(o, BNode) and o not in stack and (o, RDF.type, SH.ValidationResult) not in results
+            parts.append(f"{p.n3()} {'[' + content(o, (*stack, o)) + ']' if nested else o.n3() if not isinstance(o, BNode) else ''}")
+        return "; ".join(sorted(parts))
+
+    labels: dict[Any, str] = {}
+    for node in set(results.all_nodes()):
+        if isinstance(node, BNode):
+            is_report = (node, RDF.type, SH.ValidationReport) in results
+            labels[node] = "report" if is_report else "b" + hashlib.sha256(content(node, (node,)).encode()).hexdigest()[:20]
+    out = Graph()
+    for prefix, ns in results.namespaces():
+        out.bind(prefix, ns)
+    for s, p, o in results:
+        out.add((BNode(labels[s]) if s in labels else s, p, BNode(labels[o]) if o in labels else o))
+    return out
+
+
+def validate_file(path: Path, shapes_path: Path | None = None, engine: str = DEFAULT_ENGINE) -> ValidationReport:
+    """Read any RDF file and validate it: what ``jakkg validate FILE`` does.
+
+    Turtle, TriG, N-Triples and N-Quads go to the engine as text; other
+    syntaxes (RDF/XML, JSON-LD ...) and unparseable files go through rdflib's
+    reader, which reports the position of a syntax error.
+    """
     shapes = load_shapes(shapes_path)
-    graph = read_graph(path)
-    return validate_graph(graph, shapes, source=display_path(path), shapes_path=shapes_path or default_shapes(),
-                          shapes_name=display_path(shapes_path) if shapes_path else DEFAULT_SHAPES_NAME)
+    kwargs: dict[str, Any] = dict(source=display_path(path), shapes_path=shapes_path or default_shapes(),
+                                  shapes_name=display_path(shapes_path) if shapes_path else DEFAULT_SHAPES_NAME)
+    fmt = TEXT_FORMATS.get(path.suffix.lower())
+    if fmt is not None and engine == "turbo" and path.is_file():
+        text = path.read_text(encoding="utf-8")
+        if _parses(text, fmt):
+            return validate_text(text, fmt, shapes, engine=engine, **kwargs)
+    return validate_graph(read_graph(path), shapes, engine=engine, **kwargs)
+
+
+def _parses(text: str, fmt: str) -> bool:
+    """Whether Oxigraph parses the text (a syntax error is then reported by rdflib, with its position)."""
+    from pyoxigraph import RdfFormat, parse
+
+    try:
+        for _ in parse(text, format={"turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG, "nt": RdfFormat.N_TRIPLES,
+                                     "nquads": RdfFormat.N_QUADS}[fmt]):
+            pass
+    except SyntaxError:
+        return False
+    return True
+
+
+class _StoreView:
+    """The few look-ups the locator makes, on an Oxigraph store of the validated text.
+
+    Values come back as rdflib terms. The store may canonicalize literals
+    (``"98"^^xsd:positiveInteger`` reads as an integer 98), which does not
+    matter for file names, line numbers and labels.
+    """
+
+    def __init__(self, text: str, fmt: str):
+        from pyoxigraph import RdfFormat, Store
+
+        self.store = Store()
+        if text:
+            self.store.load(text, format={"turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG, "nt": RdfFormat.N_TRIPLES,
+                                          "nquads": RdfFormat.N_QUADS}[fmt])
+        self.prefixes: dict[str, str] = {}
+
+    @staticmethod
+    def _ox(term: Any) -> Any:
+        from pyoxigraph import NamedNode
+
+        return NamedNode(str(term)) if isinstance(term, URIRef) else None
+
+    @staticmethod
+    def _rdflib(term: Any) -> Any:
+        from pyoxigraph import NamedNode
+
+        if isinstance(term, NamedNode):
+            return URIRef(term.value)
+        if hasattr(term, "datatype"):
+            return Literal(term.value, lang=term.language, datatype=None if term.language else URIRef(term.datatype.value))
+        return BNode(term.value)
+
+    def __contains__(self, triple: tuple[Any, Any, Any]) -> bool:
+        s, p, _ = triple
+        return self._ox(s) is not None and next(self.store.quads_for_pattern(self._ox(s), self._ox(p), None), None) is not None
+
+    def objects(self, s: Any, p: Any) -> list[Any]:
+        if self._ox(s) is None:
+            return []
+        return sorted(self._rdflib(q.object) for q in self.store.quads_for_pattern(self._ox(s), self._ox(p), None))
+
+    def subjects(self, p: Any, o: Any) -> list[Any]:
+        if self._ox(o) is None:
+            return []
+        return sorted(self._rdflib(q.subject) for q in self.store.quads_for_pattern(None, self._ox(p), self._ox(o)))
+
+    def value(self, s: Any, p: Any) -> Any:
+        return next(iter(self.objects(s, p)), None)
+
+    def namespaces(self) -> list[tuple[str, str]]:
+        from .build import PREFIXES
+
+        return [(prefix, str(ns)) for prefix, ns in PREFIXES.items()]
 
 
 def _locate_bad_shape(shapes: Graph, path: Path | None) -> tuple[str, str]:
