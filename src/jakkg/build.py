@@ -27,10 +27,11 @@ reference engines and the tests.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
@@ -38,7 +39,7 @@ from rdflib.namespace import DCTERMS, PROV
 from . import __version__
 from .identifiers import DATA, VOCAB, expand
 from .load import Corpus
-from .model import Claim, Cohort, Entity, Patient, PValue, Stat, Study
+from .model import Claim, Cohort, Entity, Measurement, Patient, PValue, Stat, Study
 
 JAKKG = Namespace(VOCAB)
 JAKDM = Namespace(DATA)
@@ -214,6 +215,7 @@ class GraphBuilder:
         self.corpus = corpus
         self.built = BuiltGraph()
         self.lines: list[str] = self.part(SHARED)
+        self.owned: list[str] = []  # lines of nodes a record owns, written after the record's own
         self._nodes: dict[str, str] = {}
 
     def part(self, key: str) -> list[str]:
@@ -223,6 +225,23 @@ class GraphBuilder:
 
     def add(self, g: str, s: str, p: str, o: str) -> None:
         self.lines.append(f"{s} {p} {o} {g} .\n")
+
+    @contextmanager
+    def owned_node(self) -> Iterator[None]:
+        """Write the block's lines after the current record's own, so each subject's lines stay together.
+
+        Serializers then write every subject once per graph without the
+        builder's output having to be grouped or sorted.
+        """
+        lines, self.lines = self.lines, self.owned
+        try:
+            yield
+        finally:
+            self.lines = lines
+
+    def end_record(self) -> None:
+        self.lines.extend(self.owned)
+        self.owned.clear()
 
     # -- references --------------------------------------------------------
     def node(self, key: str) -> URIRef:
@@ -333,21 +352,27 @@ class GraphBuilder:
         for m in patient.measurements:
             node = iri(f"{base}/measurement/{_safe(m.instrument)}-{_safe(m.time)}")
             add(g, s, T(JAKKG.measurement), node)
-            add(g, node, TYPE, T(JAKKG.PatientMeasurement))
-            add(g, node, T(JAKKG.instrument), self.ref(m.instrument))
-            self.add_time(g, node, T(JAKKG.statisticTime), m.time)
-            add(g, node, T(JAKKG.singleValue), decimal(m.value))
-            if m.sd is not None:
-                add(g, node, T(JAKKG.sd), decimal(m.sd))
-            if m.out_of is not None:
-                add(g, node, T(JAKKG.outOf), decimal(m.out_of))
-            if m.unit:
-                add(g, node, T(JAKKG.unit), literal(m.unit))
+            with self.owned_node():
+                self.add_measurement(g, node, m)
         if patient.attributed_to:
             add(g, s, T(JAKKG.attributedTo), T(study_iri(patient.attributed_to)))
         add(g, s, T(PROV.wasDerivedFrom), T(study_iri(self.corpus.source_of[patient.id])))
         self.add_located(g, s, patient)
+        self.end_record()
         self.add_quotes(g, s, patient.id, patient.quote)
+
+    def add_measurement(self, g: str, node: str, m: Measurement) -> None:
+        add = self.add
+        add(g, node, TYPE, T(JAKKG.PatientMeasurement))
+        add(g, node, T(JAKKG.instrument), self.ref(m.instrument))
+        self.add_time(g, node, T(JAKKG.statisticTime), m.time)
+        add(g, node, T(JAKKG.singleValue), decimal(m.value))
+        if m.sd is not None:
+            add(g, node, T(JAKKG.sd), decimal(m.sd))
+        if m.out_of is not None:
+            add(g, node, T(JAKKG.outOf), decimal(m.out_of))
+        if m.unit:
+            add(g, node, T(JAKKG.unit), literal(m.unit))
 
     # -- claims ----------------------------------------------------------------
     def add_claim(self, claim: Claim) -> None:
@@ -396,6 +421,7 @@ class GraphBuilder:
             add(a, s, T(JAKKG.disagreesWith), T(claim_iri(other)))
         if claim.note:
             add(a, s, T(SKOS.editorialNote), literal(claim.note))
+        self.end_record()
 
         paper = T(study_iri(c.source_of[claim.id]))
         for subject in (a, s):
@@ -430,23 +456,25 @@ class GraphBuilder:
         """A statistic as its own node ``OWNER/NAME`` (``owner`` is a bare IRI)."""
         node = iri(f"{owner}/{name}")
         self.add(g, iri(owner), STAT_FIELDS_T[name], node)
-        self.add(g, node, TYPE, T(JAKKG.StatisticalSummary))
-        for field_name, prop in STAT_NUMBERS_T.items():
-            if (v := getattr(stat, field_name)) is not None:
-                self.add(g, node, prop, decimal(v))
-        if stat.unit:
-            self.add(g, node, T(JAKKG.unit), literal(stat.unit))
-        if stat.frequency:
-            self.add(g, node, T(JAKKG.frequency), literal(stat.frequency))
-        if stat.time:
-            self.add_time(g, node, T(JAKKG.statisticTime), stat.time)
+        with self.owned_node():
+            self.add(g, node, TYPE, T(JAKKG.StatisticalSummary))
+            for field_name, prop in STAT_NUMBERS_T.items():
+                if (v := getattr(stat, field_name)) is not None:
+                    self.add(g, node, prop, decimal(v))
+            if stat.unit:
+                self.add(g, node, T(JAKKG.unit), literal(stat.unit))
+            if stat.frequency:
+                self.add(g, node, T(JAKKG.frequency), literal(stat.frequency))
+            if stat.time:
+                self.add_time(g, node, T(JAKKG.statisticTime), stat.time)
 
     def add_p_value(self, g: str, owner: str, p: PValue) -> None:
         node = iri(f"{owner}/p-value")
         self.add(g, iri(owner), T(JAKKG.pValue), node)
-        self.add(g, node, TYPE, T(JAKKG.PValue))
-        self.add(g, node, T(JAKKG.singleValue), decimal(p.value))
-        self.add(g, node, T(JAKKG.comparator), literal(p.comparator))
+        with self.owned_node():
+            self.add(g, node, TYPE, T(JAKKG.PValue))
+            self.add(g, node, T(JAKKG.singleValue), decimal(p.value))
+            self.add(g, node, T(JAKKG.comparator), literal(p.comparator))
 
     def add_time(self, g: str, owner: str, prop: str, value: str) -> None:
         """A named time point (baseline ...) or the paper's xsd:duration as written."""

@@ -307,28 +307,26 @@ class _Loader:
                 self.problem(cl.file, cl.line, cl.id, "disagrees_with: a claim cannot disagree with itself")
 
     def check_quotes(self) -> None:
-        """Find every quote in its paper's text and remember where."""
+        """Find every quote in its paper's text and remember where, one paper at a time."""
         c = self.corpus
-        records: list[Any] = [*c.cohorts.values(), *c.patients.values(), *c.claims.values()]
-        for rec in records:
-            paper = c.papers[c.source_of[rec.id]]
+        by_paper: dict[str, list[Any]] = {}
+        for rec in [*c.cohorts.values(), *c.patients.values(), *c.claims.values()]:
+            by_paper.setdefault(c.source_of[rec.id], []).append(rec)
+        for paper_id in sorted(set(by_paper) | set(c.skipped)):
+            paper = c.papers[paper_id]
             seed = c.sources_dir / (paper.seed or "")
             if not seed.is_file():
                 continue  # already reported on the paper
             text = paper_text(seed.resolve())
-            for i, quote in enumerate(rec.quote):
-                match = text.find(quote)
-                if match is None:
-                    short = quote if len(quote) <= 80 else quote[:77] + "..."
-                    self.problem(rec.file, rec.line, rec.id, f"quote not found in {paper.seed} ({paper.id}): {short!r}")
-                else:
-                    c.quotes[(rec.id, i)] = match
-        for paper_id, skips in c.skipped.items():
-            seed = c.sources_dir / (c.papers[paper_id].seed or "")
-            if not seed.is_file():
-                continue
-            text = paper_text(seed.resolve())
-            for skip in skips:
+            for rec in by_paper.get(paper_id, []):
+                for i, quote in enumerate(rec.quote):
+                    match = text.find(quote)
+                    if match is None:
+                        short = quote if len(quote) <= 80 else quote[:77] + "..."
+                        self.problem(rec.file, rec.line, rec.id, f"quote not found in {paper.seed} ({paper.id}): {short!r}")
+                    else:
+                        c.quotes[(rec.id, i)] = match
+            for skip in c.skipped.get(paper_id, []):
                 for quote in skip.quote:
                     if (match := text.find(quote)) is None:
                         self.problem(skip.file, skip.line, "skipped", f"quote not found in {seed.name}: {quote[:80]!r}")

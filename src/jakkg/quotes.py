@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,7 +55,7 @@ class Canonical:
     """A canonical string and, for each of its characters, the original offset."""
 
     text: str
-    offsets: tuple[int, ...]
+    offsets: array  # type: ignore[type-arg]  # array('l'): 8 bytes a character, not a Python int each
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def canonical(text: str, strip_line_numbers: bool = False) -> Canonical:
     spans += [(m.start(), m.end(), _LATEX[m.group()]) for m in _LATEX_RE.finditer(text)]
     spans.sort()
     chars: list[str] = []
-    offsets: list[int] = []
+    offsets = array("l")
     pos = 0
 
     def emit(segment: str, base: int) -> None:
@@ -101,10 +102,19 @@ def canonical(text: str, strip_line_numbers: bool = False) -> Canonical:
         _emit_plain(replacement, start, chars, offsets)
         pos = end
     emit(text[pos:], pos)
-    return Canonical("".join(chars), tuple(offsets))
+    return Canonical("".join(chars), offsets)
 
 
-def _emit_plain(segment: str, base: int, chars: list[str], offsets: list[int]) -> None:
+_ASCII_KEPT = re.compile(r"[^-\s]+")  # in ASCII text NFKC changes nothing: only hyphens and spaces go
+
+
+def _emit_plain(segment: str, base: int, chars: list[str], offsets: array) -> None:  # type: ignore[type-arg]
+    """Append the canonical characters of ``segment`` and their offsets (runs at a time for ASCII)."""
+    if segment.isascii():
+        for m in _ASCII_KEPT.finditer(segment):
+            chars.append(m.group())
+            offsets.extend(range(base + m.start(), base + m.end()))
+        return
     for i, ch in enumerate(segment.translate(_EQUIVALENT)):
         for c in unicodedata.normalize("NFKC", ch):
             if c in _DASHES or c.isspace():
@@ -139,7 +149,11 @@ class PaperText:
         )
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)
 def paper_text(path: Path) -> PaperText:
-    """The canonicalised text of a seed file, read once per process."""
+    """The canonicalised text of a seed file, read once per process while it is in use.
+
+    Callers go paper by paper (a corpus of thousands of papers would not fit
+    a cache of every text), so a small cache serves them.
+    """
     return PaperText(path.read_text(encoding="utf-8"))
