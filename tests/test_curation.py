@@ -15,7 +15,9 @@ import pytest
 from jakkg.model import Claim, check_time_point
 
 STAT_FIELDS = ("value", "baseline", "followup", "follow_up_duration", "time_to_effect", "dose")
-NUMBER_FIELDS = ("value", "mean", "sd", "median", "q1", "q3", "min", "max", "out_of")
+# out_of (the top of the scale) belongs to the instrument's version, and papers rarely
+# print it next to the value (MMT8 on 0-150 in paper 002); every other number is printed.
+NUMBER_FIELDS = ("value", "mean", "sd", "median", "q1", "q3", "min", "max", "above", "below")
 
 
 def measured_numbers(claim: Claim) -> list[tuple[str, Decimal]]:

@@ -58,6 +58,8 @@ STAT_NUMBERS = {
     "q3": JAKKG.q3,
     "min": JAKKG.min,
     "max": JAKKG.max,
+    "above": JAKKG.above,  # strict bounds (> and <); min and max are inclusive
+    "below": JAKKG.below,
     "out_of": JAKKG.outOf,
 }
 PREFIXES = {
@@ -204,7 +206,8 @@ class GraphBuilder:
         iri = cohort_iri(cohort.id)
         g.add((iri, RDF.type, JAKKG.Cohort))
         g.add((iri, RDFS.label, Literal(cohort.label)))
-        g.add((iri, JAKKG.sampleSize, count(cohort.size)))
+        if cohort.size is not None:  # a population named but not counted has no size
+            g.add((iri, JAKKG.sampleSize, count(cohort.size)))
         g.add((iri, JAKKG.diagnosis, self.node(cohort.disease)))
         for drug in cohort.drugs:
             g.add((iri, JAKKG.treatedWith, self.node(drug)))
