@@ -112,7 +112,8 @@ def main(src: str, dst: str) -> None:
     yaml.default_flow_style = False
     yaml.width = 4096
     with open(dst, "w", encoding="utf-8") as fh:
-        fh.write("# Entities checked against their ontologies (imported from shared/reference/curies.yaml by\n"
+        fh.write("# yaml-language-server: $schema=../../schema/entities.schema.json\n"
+                 "# Entities checked against their ontologies (imported from shared/reference/curies.yaml by\n"
                  "# scripts/import_reference.py, then curated by hand). verified: false marks an identifier\n"
                  "# nobody could check.\n")
         yaml.dump(out, fh)

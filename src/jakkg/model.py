@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
@@ -37,7 +37,11 @@ def _as_decimal(value: Any) -> Any:
     return value
 
 
-StrList = Annotated[list[str], BeforeValidator(_as_list)]
+# One string or a list of them (the JSON Schema says so too, for editors).
+StrList = Annotated[
+    list[str], BeforeValidator(_as_list),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+]
 Number = Annotated[Decimal, BeforeValidator(_as_decimal)]
 
 
@@ -305,3 +309,19 @@ class Skipped(Located):
 
     quote: StrList = Field(min_length=1)
     reason: str = Field(min_length=3)
+
+
+class ClaimsFile(Record):
+    """One data/claims/NNN.yaml file: a paper's cohorts, patients and claims.
+
+    Not used to load (the loader reads each record with its line number); it
+    describes the file as a whole for the JSON Schema editors check as a
+    curator types (scripts/curation_schema.py).
+    """
+
+    source: str = Field(description="the paper's id in sources.yaml")
+    cohorts: list[Cohort] = Field(default_factory=list)
+    patients: list[Patient] = Field(default_factory=list)
+    patient_tables: StrList = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    skipped: list[Skipped] = Field(default_factory=list)
