@@ -274,7 +274,7 @@ def c(shape: str, component: str, path: str | None, focus: URIRef, mutate: Mutat
     return Case(name or f"{shape}:{component}", shape, component, path, focus, mutate, severity)
 
 
-NUMBERS = "(jakkg:singleValue|jakkg:mean|jakkg:median|jakkg:min|jakkg:max)"
+NUMBERS = "(jakkg:singleValue|jakkg:mean|jakkg:median|jakkg:min|jakkg:max|jakkg:above|jakkg:below)"
 ALL_NUMBERS = "(jakkg:singleValue|jakkg:mean|jakkg:median|jakkg:q1|jakkg:q3|jakkg:min|jakkg:max)"
 QUOTE_SOURCE = "^oa:hasBody/oa:hasTarget/oa:hasSource"
 W = "Warning"
@@ -417,6 +417,13 @@ CASES: list[Case] = [
     c("Stat-min", "LessThanOrEquals", "jakkg:min", D03_DURATION, put(D03_DURATION, JAKKG.min, dec(25)), "min above max"),
     c("Stat-min", "LessThanOrEquals", "jakkg:min", D03_DURATION, put(D03_DURATION, JAKKG.min, dec(10)), "min above the median"),
     c("Stat-max", "MaxCount", "jakkg:max", D03_DURATION, add(D03_DURATION, JAKKG.max, dec(22))),
+    # strict bounds (issue 11: "> 5 mg/day" is above 5, not min 5)
+    c("Stat-above", "MaxCount", "jakkg:above", D03_DURATION, both(add(D03_DURATION, JAKKG.above, dec(1)), add(D03_DURATION, JAKKG.above, dec(2)))),
+    c("Stat-above", "Datatype", "jakkg:above", D03_DURATION, add(D03_DURATION, JAKKG.above, Literal("1"))),
+    c("Stat-below", "MaxCount", "jakkg:below", D03_DURATION, both(add(D03_DURATION, JAKKG.below, dec(30)), add(D03_DURATION, JAKKG.below, dec(31)))),
+    c("Stat-below", "Datatype", "jakkg:below", D03_DURATION, add(D03_DURATION, JAKKG.below, Literal("30"))),
+    c("Stat-oneLowerBound", "MaxCount", "jakkg:min", D03_DURATION, add(D03_DURATION, JAKKG.above, dec(2)), "strict and inclusive lower bound"),
+    c("Stat-oneUpperBound", "MaxCount", "jakkg:max", D03_DURATION, add(D03_DURATION, JAKKG.below, dec(30)), "strict and inclusive upper bound"),
     c("Stat-max", "Datatype", "jakkg:max", D03_DURATION, put(D03_DURATION, JAKKG.max, Literal("21"))),
     c("Stat-max", "LessThanOrEquals", "jakkg:max", P6_MMT8, add(P6_MMT8, JAKKG.max, dec(200)), "max above the scale"),
     c("Stat-singleValue", "MaxCount", "jakkg:singleValue", P6_MMT8, add(P6_MMT8, JAKKG.singleValue, dec(140))),
@@ -515,7 +522,7 @@ CASES: list[Case] = [
     c("Cohort-label", "MinCount", "rdfs:label", COHORT, drop(COHORT, RDFS.label)),
     c("Cohort-label", "MaxCount", "rdfs:label", COHORT, add(COHORT, RDFS.label, Literal("another"))),
     c("Cohort-label", "Datatype", "rdfs:label", COHORT, put(COHORT, RDFS.label, integer(16))),
-    c("Cohort-sampleSize", "MinCount", "jakkg:sampleSize", COHORT, drop(COHORT, JAKKG.sampleSize)),
+    # no MinCount: a population a paper names without counting it has no size (issue 11)
     c("Cohort-sampleSize", "MaxCount", "jakkg:sampleSize", COHORT, add(COHORT, JAKKG.sampleSize, count(17))),
     c("Cohort-sampleSize", "Datatype", "jakkg:sampleSize", COHORT, put(COHORT, JAKKG.sampleSize, dec(16))),
     c("Cohort-sampleSize", "MinInclusive", "jakkg:sampleSize", COHORT, put(COHORT, JAKKG.sampleSize, integer(-1))),

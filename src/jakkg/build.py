@@ -69,6 +69,8 @@ STAT_NUMBERS = {
     "q3": JAKKG.q3,
     "min": JAKKG.min,
     "max": JAKKG.max,
+    "above": JAKKG.above,  # strict bounds (> and <); min and max are inclusive
+    "below": JAKKG.below,
     "out_of": JAKKG.outOf,
 }
 PREFIXES = {
@@ -315,7 +317,8 @@ class GraphBuilder:
         s = T(cohort_iri(cohort.id))
         add(g, s, TYPE, T(JAKKG.Cohort))
         add(g, s, LABEL, literal(cohort.label))
-        add(g, s, T(JAKKG.sampleSize), count(cohort.size))
+        if cohort.size is not None:  # a population named but not counted has no size
+            add(g, s, T(JAKKG.sampleSize), count(cohort.size))
         add(g, s, T(JAKKG.diagnosis), self.ref(cohort.disease))
         for drug in cohort.drugs:
             add(g, s, T(JAKKG.treatedWith), self.ref(drug))
