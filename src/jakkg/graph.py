@@ -65,7 +65,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .export import atomic_outputs
-from .identifiers import DATA, compress
+from .identifiers import DATA, VOCAB, compress
 
 if TYPE_CHECKING:  # networkx and pyoxigraph are imported where they are used
     import networkx as nx
@@ -112,11 +112,13 @@ def _values(properties: dict[str, str]) -> str:
 CLAIMS_QUERY = PREFIXES + f"""
 SELECT DISTINCT ?claim ?p ?o WHERE {{ ?claim a jakkg:Claim ; ?p ?o . VALUES ?p {{ {_values(CLAIM_PROPERTIES)} }} }}
 """
-# Types, labels and status of everything a claim connects.
+# Types, labels and status of everything a claim connects. The nodes are found first in a
+# subquery: joined with the UNION directly, Oxigraph took 12 s at 1,000 claims instead of 10 ms.
 NODES_QUERY = PREFIXES + f"""
 SELECT DISTINCT ?node ?p ?o WHERE {{
-  {{ ?c a jakkg:Claim ; rdf:subject ?node }} UNION {{ ?c a jakkg:Claim ; rdf:object ?node }}
-  ?node ?p ?o . VALUES ?p {{ {_values(NODE_PROPERTIES)} }}
+  {{ SELECT DISTINCT ?node WHERE {{ ?c a jakkg:Claim . {{ ?c rdf:subject ?node }} UNION {{ ?c rdf:object ?node }} }} }}
+  VALUES ?p {{ {_values(NODE_PROPERTIES)} }}
+  ?node ?p ?o .
 }}
 """
 QUOTES_QUERY = PREFIXES + """
@@ -206,7 +208,14 @@ def graph_style() -> GraphStyle:
 
 # -- projection ------------------------------------------------------------------
 def node_id(iri: str) -> str:
-    """The node id of a resource: its CURIE (``CHEBI:95341``, ``jakdm:cohort/X``), else the IRI."""
+    """The node id of a resource: its CURIE (``CHEBI:95341``, ``jakdm:cohort/X``), else the IRI.
+
+    Our own namespaces (cohorts, patients, vocabulary terms) are compressed
+    here, as the converter would, without loading the Bioregistry (5 s).
+    """
+    for prefix, namespace in (("jakdm", DATA), ("jakkg", VOCAB)):
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
     return compress(iri) or iri
 
 
