@@ -12,6 +12,14 @@ What the reasoner sees
     the graph large, and the ontology says nothing about them. Facts are a
     *set*, so a thousand claims that say "baricitinib inhibits JAK2" are one
     fact; reasoning cost grows with entities and distinct facts, not claims.
+    (Patients and cohorts are entities too: each paper brings its own, so
+    they, and HermiT's time, grow linearly with papers.)
+
+Reading and writing
+    The built graph is read by Oxigraph (pyoxigraph, about 1M triples/s) and
+    the facts come from a few graph-wide SELECT DISTINCT queries; the
+    outputs are written by Oxigraph from the quads as read. rdflib only
+    holds the ontology and the (bounded) input of HermiT.
 
 Per-paper target profiles
     Open world: HermiT cannot conclude "inhibits no other JAK" from a list of
@@ -22,6 +30,10 @@ Per-paper target profiles
     other targets stay open. So tofacitinib is a JAK1/2 inhibitor under
     paper 000 (JAK1/2/3) and a JAK2-sparing JAK1/3 inhibitor under paper 001
     (JAK1/3), and the union of the papers never yields "selective".
+    A profile is not linked to its drug or paper, so profiles that list the
+    same targets get the same classes: HermiT gets one individual and one
+    closure axiom per distinct target list (:class:`TargetList`), and each
+    paper's profile takes its list's classes.
 
 What comes out
     ``jakdm-inferred.ttl``: only triples the asserted graph does not have,
