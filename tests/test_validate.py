@@ -1058,3 +1058,51 @@ def test_build_refuses_non_conforming_graph_and_keeps_previous_build(tmp_path: P
     assert forced.exit_code == 0, forced.output
     assert "obo:CHEBI_71200" in (out / "jakdm.ttl").read_text(encoding="utf-8")
     assert run_cli("validate", out / "jakdm.ttl").exit_code == 1
+
+
+# -- the build's validation: paper by paper, cached --------------------------------------
+def test_partitioned_validation_equals_pyshacl_on_the_whole_graph(corpus, dataset) -> None:
+    """What `jakkg build` runs (pyshacl-turbo, one partition per paper, 2 processes) says what pySHACL says on the merged graph."""
+    from jakkg.build import build_graph
+    from jakkg.validate import validate_built
+
+    built = build_graph(corpus)
+    partitioned = validate_built(built, jobs=2)
+    reference = validate_graph(merged_graph(dataset), engine="pyshacl")
+    assert verdicts(partitioned) == verdicts(reference)
+    assert sorted((f.kind, f.item, f.file, f.line) for f in partitioned.findings) == \
+        sorted((f.kind, f.item, f.file, f.line) for f in reference.findings)
+    assert partitioned.checked == len(built.parts) and partitioned.reused == 0
+
+
+def test_partition_holds_what_its_records_refer_to(corpus) -> None:
+    """A claim's partition carries the entities, studies and other papers' records it names, and the records that name it."""
+    from jakkg.build import SHARED, build_graph, claim_iri, term
+
+    built = build_graph(corpus)
+    partitions = built.partitions()
+    c023, c008 = term(claim_iri("AL19-C023")), term(claim_iri("LC19-C008"))  # 000 and 001 disagree on a case's drug
+    own_000, own_001 = built.owner(c023), built.owner(c008)
+    assert own_000 != own_001
+    assert set(built.record_lines(c008)) <= set(partitions[own_000]), "the disagreeing claim of the other paper"
+    assert set(built.record_lines(c023)) <= set(partitions[own_001]), "and the other way round"
+    assert not any(line.startswith(c023.replace(">", "/")) for line in partitions[SHARED])
+    assert len(partitions[SHARED]) == len(built.parts[SHARED]), "entities and studies need no context"
+
+
+def test_rebuild_validates_only_what_changed(tmp_path: Path, seeds_dir: Path) -> None:
+    """The second build reuses every cached partition; editing one paper revalidates that paper (and those naming it)."""
+    from .conftest import copy_data
+
+    data, out = copy_data(tmp_path), tmp_path / "build"
+    first = run_cli("build", "--data", data, "--sources", seeds_dir, "--out", out, "--report", out / "report.ttl")
+    assert first.exit_code == 0, first.output
+    report = (out / "report.ttl").read_bytes()
+    second = run_cli("build", "--data", data, "--sources", seeds_dir, "--out", out, "--report", out / "report.ttl")
+    assert "validated 0 of 6 partitions" in second.output and (out / "report.ttl").read_bytes() == report
+    claims = data / "claims" / "004.yaml"
+    claims.write_text(claims.read_text(encoding="utf-8").replace("direction: improved", "direction: worsened", 1), encoding="utf-8")
+    third = run_cli("build", "--data", data, "--sources", seeds_dir, "--out", out)
+    assert third.exit_code == 0, third.output
+    assert "validated 1 of 6 partitions" in third.output, third.output
+    assert len(list((out / ".cache" / "validation").glob("*.json"))) == 6, "stale entries are removed"

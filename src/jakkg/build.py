@@ -191,6 +191,8 @@ class BuiltGraph:
     """
 
     parts: dict[str, list[str]] = field(default_factory=dict)
+    records: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # record term -> (part, first line, end)
+    links: dict[str, set[str]] = field(default_factory=dict)  # record term -> the terms it refers to
     claims: int = 0
     cohorts: int = 0
     patients: int = 0
@@ -209,6 +211,37 @@ class BuiltGraph:
     def __len__(self) -> int:
         return sum(len(lines) for lines in self.parts.values())
 
+    def record_lines(self, term: str) -> list[str]:
+        part, start, end = self.records[term]
+        return self.parts[part][start:end]
+
+    def partitions(self) -> dict[str, list[str]]:
+        """Per part, its own lines and, as context, the lines of every record of another part it
+        refers to or that refers to one of its records (one hop).
+
+        A SHACL shape on a record looks at that record's nodes and at what it
+        names (a cohort's type, a source paper's DOI) or what names it (the
+        patients of a cohort), never further, and no shape on an entity or a
+        study looks at what names it (the shared part has no such context); so the results of a part's own
+        records are the same in its partition as in the whole graph. The tests
+        hold the partitioned validation to pySHACL on the whole graph.
+        """
+        owner = {term: part for term, (part, _, _) in self.records.items()}
+        context: dict[str, set[str]] = {part: set() for part in self.parts}
+        for source, targets in self.links.items():
+            for target in targets:
+                if target in owner and owner[target] != owner[source]:
+                    context[owner[source]].add(target)
+                    if owner[target] != SHARED:  # entities and studies: no shape looks at who names them
+                        context[owner[target]].add(source)
+        return {part: lines + [line for term in sorted(context[part]) for line in self.record_lines(term)]
+                for part, lines in self.parts.items()}
+
+    def owner(self, term: str) -> str | None:
+        """The part whose record ``term`` is."""
+        found = self.records.get(term)
+        return found[0] if found else None
+
 
 class GraphBuilder:
     """Writes a corpus as N-Quads lines; one method per kind of record."""
@@ -218,6 +251,7 @@ class GraphBuilder:
         self.built = BuiltGraph()
         self.lines: list[str] = self.part(SHARED)
         self.owned: list[str] = []  # lines of nodes a record owns, written after the record's own
+        self.current: str | None = None  # the record being written
         self._nodes: dict[str, str] = {}
 
     def part(self, key: str) -> list[str]:
@@ -253,7 +287,7 @@ class GraphBuilder:
     def ref(self, key: str) -> str:
         """:meth:`node` as an N-Triples term, resolved once per key."""
         if (found := self._nodes.get(key)) is not None:
-            return found
+            return self.to(found)
         c = self.corpus
         if key in c.cohorts:
             found = T(cohort_iri(key))
@@ -264,53 +298,79 @@ class GraphBuilder:
             assert entity is not None, key  # guaranteed by load_corpus
             found = iri(expand(entity.curie))  # type: ignore[arg-type]
         self._nodes[key] = found
-        return found
+        return self.to(found)
+
+    # -- records and the references between them ---------------------------------
+    def to(self, target: str) -> str:
+        """A reference from the record being written to ``target``; returns ``target``.
+
+        Validation checks a paper with the records it refers to, and those that
+        refer to it, as context (see :meth:`BuiltGraph.partition`).
+        """
+        if self.current is not None and target != self.current:
+            self.built.links.setdefault(self.current, set()).add(target)
+        return target
+
+    @contextmanager
+    def record(self, term: str, part: str) -> Iterator[None]:
+        """Write one record (entity, study, cohort, patient, claim) into ``part`` and index its lines."""
+        self.part(part)
+        self.current, start = term, len(self.lines)
+        try:
+            yield
+        finally:
+            self.built.records[term] = (part, start, len(self.lines))
+            self.current = None
 
     # -- shared records ------------------------------------------------------
     def add_entities(self) -> None:
-        g, add = CORPUS, self.add
-        self.part(SHARED)
         for entity in self.corpus.entities.values():
-            s = iri(expand(entity.curie))  # type: ignore[arg-type]
-            add(g, s, TYPE, T(self.corpus.vocab.categories[entity.category]))
-            add(g, s, LABEL, literal(entity.label))
-            add(g, s, T(DCTERMS.identifier), literal(entity.curie))
-            add(g, s, T(JAKKG.curationKey), literal(entity.key))
-            add(g, s, T(JAKKG.verificationStatus), literal("verified" if entity.verified else "unverified"))
-            for syn in entity.synonyms:
-                add(g, s, T(SKOS.altLabel), literal(syn))
-            for xref in entity.xrefs:
-                if (x := expand(xref)) is not None:
-                    add(g, s, T(SKOS.closeMatch), iri(x))
-            if entity.note:
-                add(g, s, T(SKOS.editorialNote), literal(entity.note))
-            self.add_located(g, s, entity)
+            with self.record(iri(expand(entity.curie)), SHARED):  # type: ignore[arg-type]
+                self.add_entity(entity)
+
+    def add_entity(self, entity: Entity) -> None:
+        g, add, s = CORPUS, self.add, self.current or ""  # s: the entity's IRI (see add_entities)
+        add(g, s, TYPE, T(self.corpus.vocab.categories[entity.category]))
+        add(g, s, LABEL, literal(entity.label))
+        add(g, s, T(DCTERMS.identifier), literal(entity.curie))
+        add(g, s, T(JAKKG.curationKey), literal(entity.key))
+        add(g, s, T(JAKKG.verificationStatus), literal("verified" if entity.verified else "unverified"))
+        for syn in entity.synonyms:
+            add(g, s, T(SKOS.altLabel), literal(syn))
+        for xref in entity.xrefs:
+            if (x := expand(xref)) is not None:
+                add(g, s, T(SKOS.closeMatch), iri(x))
+        if entity.note:
+            add(g, s, T(SKOS.editorialNote), literal(entity.note))
+        self.add_located(g, s, entity)
 
     def add_studies(self) -> None:
-        g, add = CORPUS, self.add
-        self.part(SHARED)
         for study in self.corpus.all_studies().values():
-            s = T(study_iri(study.id))
-            in_corpus = study.id in self.corpus.papers
-            add(g, s, TYPE, T(JAKKG.SourcePaper if in_corpus else JAKKG.Study))
-            add(g, s, TYPE, T(JAKKG.Study))
-            add(g, s, T(DCTERMS.bibliographicCitation), literal(study.citation))
-            add(g, s, LABEL, literal(study_label(study)))
-            if study.year:
-                add(g, s, T(DCTERMS.date), literal(str(study.year), str(XSD.gYear)))
-            if study.doi:
-                add(g, s, T(BIBO.doi), literal(study.doi))
-                add(g, s, T(DCTERMS.identifier), literal(f"doi:{study.doi}"))
-            for design in study.design:
-                add(g, s, T(JAKKG.studyDesign), self.ref(design))
-            if study.publication_type:
-                add(g, s, T(DCTERMS.type), literal(study.publication_type))
-            if study.seed:
-                add(g, s, T(JAKKG.seedText), literal(study.seed))
-            if study.license:
-                add(g, s, T(DCTERMS.license), literal(study.license))
-            if in_corpus:
-                add(g, s, T(JAKKG.reportsStudy), s)
+            with self.record(T(study_iri(study.id)), SHARED):
+                self.add_study(study)
+
+    def add_study(self, study: Study) -> None:
+        g, add, s = CORPUS, self.add, self.current or ""
+        in_corpus = study.id in self.corpus.papers
+        add(g, s, TYPE, T(JAKKG.SourcePaper if in_corpus else JAKKG.Study))
+        add(g, s, TYPE, T(JAKKG.Study))
+        add(g, s, T(DCTERMS.bibliographicCitation), literal(study.citation))
+        add(g, s, LABEL, literal(study_label(study)))
+        if study.year:
+            add(g, s, T(DCTERMS.date), literal(str(study.year), str(XSD.gYear)))
+        if study.doi:
+            add(g, s, T(BIBO.doi), literal(study.doi))
+            add(g, s, T(DCTERMS.identifier), literal(f"doi:{study.doi}"))
+        for design in study.design:
+            add(g, s, T(JAKKG.studyDesign), self.ref(design))
+        if study.publication_type:
+            add(g, s, T(DCTERMS.type), literal(study.publication_type))
+        if study.seed:
+            add(g, s, T(JAKKG.seedText), literal(study.seed))
+        if study.license:
+            add(g, s, T(DCTERMS.license), literal(study.license))
+        if in_corpus:
+            add(g, s, T(JAKKG.reportsStudy), s)
 
     def add_cohort(self, cohort: Cohort) -> None:
         g, add = CORPUS, self.add
@@ -324,7 +384,7 @@ class GraphBuilder:
             add(g, s, T(JAKKG.treatedWith), self.ref(drug))
         for design in cohort.design:
             add(g, s, T(JAKKG.studyDesign), self.ref(design))
-        add(g, s, T(JAKKG.studiedIn), T(study_iri(cohort.attributed_to or self.corpus.source_of[cohort.id])))
+        add(g, s, T(JAKKG.studiedIn), self.to(T(study_iri(cohort.attributed_to or self.corpus.source_of[cohort.id]))))
         self.add_located(g, s, cohort)
         self.add_quotes(g, s, cohort.id, cohort.quote)
 
@@ -334,7 +394,7 @@ class GraphBuilder:
         s = iri(base)
         add(g, s, TYPE, T(JAKKG.Patient))
         add(g, s, LABEL, literal(patient.label or f"patient {patient.id}"))
-        add(g, s, T(JAKKG.memberOf), T(cohort_iri(patient.cohort)))
+        add(g, s, T(JAKKG.memberOf), self.to(T(cohort_iri(patient.cohort))))
         add(g, s, T(JAKKG.diagnosis), self.ref(patient.disease))
         if patient.age_years is not None:
             add(g, s, T(JAKKG.ageYears), decimal(patient.age_years))
@@ -358,8 +418,8 @@ class GraphBuilder:
             with self.owned_node():
                 self.add_measurement(g, node, m)
         if patient.attributed_to:
-            add(g, s, T(JAKKG.attributedTo), T(study_iri(patient.attributed_to)))
-        add(g, s, T(PROV.wasDerivedFrom), T(study_iri(self.corpus.source_of[patient.id])))
+            add(g, s, T(JAKKG.attributedTo), self.to(T(study_iri(patient.attributed_to))))
+        add(g, s, T(PROV.wasDerivedFrom), self.to(T(study_iri(self.corpus.source_of[patient.id]))))
         self.add_located(g, s, patient)
         self.end_record()
         self.add_quotes(g, s, patient.id, patient.quote)
@@ -421,17 +481,17 @@ class GraphBuilder:
         if claim.time_point:
             self.add_time(a, s, T(JAKKG.timePoint), claim.time_point)
         for other in claim.disagrees_with:
-            add(a, s, T(JAKKG.disagreesWith), T(claim_iri(other)))
+            add(a, s, T(JAKKG.disagreesWith), self.to(T(claim_iri(other))))
         if claim.note:
             add(a, s, T(SKOS.editorialNote), literal(claim.note))
         self.end_record()
 
-        paper = T(study_iri(c.source_of[claim.id]))
+        paper = self.to(T(study_iri(c.source_of[claim.id])))
         for subject in (a, s):
             add(provenance, subject, T(PROV.wasDerivedFrom), paper)
         add(provenance, s, T(DCTERMS.source), paper)
         if claim.attributed_to:
-            add(provenance, s, T(JAKKG.attributedTo), T(study_iri(claim.attributed_to)))
+            add(provenance, s, T(JAKKG.attributedTo), self.to(T(study_iri(claim.attributed_to))))
         evidence = claim.evidence or (ECO_REFERENCED if claim.attributed_to else ECO_OWN_STUDY)
         add(provenance, s, T(JAKKG.evidenceType), iri(expand(evidence)))  # type: ignore[arg-type]
         self.add_quotes(provenance, s, claim.id, claim.quote)
@@ -520,19 +580,19 @@ SOFTWARE = iri(f"https://w3id.org/jakkg/software/jakkg/{__version__}")
 
 
 def build_graph(corpus: Corpus) -> BuiltGraph:
-    """The whole corpus as N-Quads text: shared records, then one part per paper."""
+    """The whole corpus as N-Quads text: shared records, then one part per paper, every record indexed."""
     b = GraphBuilder(corpus)
     b.add_entities()
     b.add_studies()
     for cohort in corpus.cohorts.values():
-        b.part(corpus.source_of[cohort.id])
-        b.add_cohort(cohort)
+        with b.record(T(cohort_iri(cohort.id)), corpus.source_of[cohort.id]):
+            b.add_cohort(cohort)
     for patient in corpus.patients.values():
-        b.part(corpus.source_of[patient.id])
-        b.add_patient(patient)
+        with b.record(T(patient_iri(patient.id)), corpus.source_of[patient.id]):
+            b.add_patient(patient)
     for claim in corpus.claims.values():
-        b.part(corpus.source_of[claim.id])
-        b.add_claim(claim)
+        with b.record(T(claim_iri(claim.id)), corpus.source_of[claim.id]):
+            b.add_claim(claim)
     built = b.built
     built.claims, built.cohorts, built.patients, built.papers = (
         len(corpus.claims), len(corpus.cohorts), len(corpus.patients), len(corpus.papers))

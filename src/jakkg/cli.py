@@ -61,8 +61,12 @@ def main() -> None:
 @out_option
 @click.option("--no-validate", "no_validate", is_flag=True, help="Write the graph even if it does not conform to the SHACL shapes.")
 @engine_option
+@click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True, help="Processes that validate papers in parallel.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path), default=None,
+              help="Also write the SHACL validation report (Turtle) to this file.")
 @reports_errors
-def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: bool = False, engine: str = "turbo") -> None:
+def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: bool = False, engine: str = "turbo",
+          jobs: int = 2, report_path: Path | None = None) -> None:
     """Load data/, check every quote, validate with SHACL, and write build/jakdm.{trig,ttl,nt}."""
     from .build import build_graph
     from .export import write_outputs
@@ -74,15 +78,22 @@ def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: 
     with step(f"build {len(corpus.claims)} claims"):
         built = build_graph(corpus)
     if not no_validate:  # before writing: a graph that does not conform is never published
-        from .validate import validate_text
+        from .validate import validate_built
 
-        with step(f"validate ({engine})"):
-            report = validate_text(built.ntriples(), "nt", source=f"graph built from {data_dir}", engine=engine)
+        with step(f"validate ({engine}, {jobs} process{'es' * (jobs > 1)})"):
+            report = validate_built(built, source=f"graph built from {data_dir}", engine=engine, jobs=jobs,
+                                    cache_dir=out_dir / ".cache" / "validation")
         if not report.conforms:
             click.echo(report.text(), err=True, nl=False)
             click.echo(f"error: nothing written to {out_dir}; fix the data or pass --no-validate", err=True)
             sys.exit(1)
         click.echo(report.summary() + (" (see them with `jakkg validate`)" if report.warnings else ""))
+        click.echo(f"validated {report.checked} of {report.checked + report.reused} partitions (papers, and the shared records); "
+                   f"{report.reused} unchanged, from {out_dir / '.cache' / 'validation'}", err=True)
+        if report_path is not None:
+            from .validate import write_report
+
+            write_report(report.to_turtle(), report_path)
     with step("write"):
         paths, n_quads = write_outputs(built, out_dir)
     click.echo(
