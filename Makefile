@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 SOURCES ?= ../shared/seeds
+DATA   ?= data
 OUT    ?= build
 
 .PHONY: help run test install lint bench clean
@@ -21,15 +22,14 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 install: $(VENV)/.installed  ## create .venv and install jakkg with its test extras
 
 run: install  ## build the whole knowledge graph from data/ into build/
-	$(BIN)/jakkg build --data data --sources $(SOURCES) --out $(OUT)
-	$(BIN)/jakkg validate $(OUT)/jakdm.ttl --format turtle --output $(OUT)/validation-report.ttl
-	$(BIN)/jakkg coverage --sources $(SOURCES) --output $(OUT)/coverage.txt --missing-only
+	$(BIN)/jakkg build --data $(DATA) --sources $(SOURCES) --out $(OUT) --report $(OUT)/validation-report.ttl
+	$(BIN)/jakkg coverage --data $(DATA) --sources $(SOURCES) --output $(OUT)/coverage.txt --missing-only
 	$(BIN)/jakkg stats $(OUT)/jakdm.trig
 	$(BIN)/jakkg reason --in $(OUT)/jakdm.trig --out $(OUT)
 	$(BIN)/jakkg graph --out $(OUT)
 	$(BIN)/jakkg draw --out $(OUT)
-	$(BIN)/jakkg query drug-targets --build $(OUT) --format csv --output $(OUT)/drug-targets.csv
-	$(BIN)/jakkg query improvements --build $(OUT) --format csv --output $(OUT)/improvements.csv
+	$(BIN)/jakkg query drug-targets --build $(OUT) --engine oxigraph --format csv --output $(OUT)/drug-targets.csv
+	$(BIN)/jakkg query improvements --build $(OUT) --engine oxigraph --format csv --output $(OUT)/improvements.csv
 
 test: install  ## run the test suite
 	$(BIN)/pytest

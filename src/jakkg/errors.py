@@ -5,7 +5,9 @@ first one, so a single run reports everything that is wrong with data/.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -46,8 +48,14 @@ class UsageError(JakkgError):
 
 def display_path(path: Path | str) -> str:
     """A path relative to the working directory when possible, for messages."""
+    return _display_path(str(path), os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _display_path(path: str, cwd: str) -> str:
+    """Resolving a path costs file-system calls; every record of a file names the same one."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return str(p.resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
         return str(p)

@@ -42,7 +42,7 @@ _DROP_RE = re.compile(
     r"|\^\{[^}]*\}"  # latex superscripts
     r"|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?>"  # other tags
     r"|[\u00b9\u00b2\u00b3\u2070-\u209f]"  # unicode super/subscripts
-    r"|[*$|#`\\]"  # markdown and math markup
+    r"|[*$|#`\\-]"  # markdown and math markup; ASCII hyphens (the other dashes go in _emit_plain)
     r"|\s+"  # whitespace, including line breaks
 )
 _LINE_NUMBER_RE = re.compile(r"(?m)^[ \t]*\d{1,4}[ \t]+(?=\S)")
@@ -105,15 +105,11 @@ def canonical(text: str, strip_line_numbers: bool = False) -> Canonical:
     return Canonical("".join(chars), offsets)
 
 
-_ASCII_KEPT = re.compile(r"[^-\s]+")  # in ASCII text NFKC changes nothing: only hyphens and spaces go
-
-
 def _emit_plain(segment: str, base: int, chars: list[str], offsets: array) -> None:  # type: ignore[type-arg]
     """Append the canonical characters of ``segment`` and their offsets (runs at a time for ASCII)."""
-    if segment.isascii():
-        for m in _ASCII_KEPT.finditer(segment):
-            chars.append(m.group())
-            offsets.extend(range(base + m.start(), base + m.end()))
+    if segment.isascii():  # NFKC changes no ASCII character; hyphens and spaces are already gone
+        chars.append(segment)
+        offsets.extend(range(base, base + len(segment)))
         return
     for i, ch in enumerate(segment.translate(_EQUIVALENT)):
         for c in unicodedata.normalize("NFKC", ch):
