@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 SOURCES ?= ../shared/seeds
+DATA   ?= data
 OUT    ?= build
 
 # System packages (Debian), installed by `make setup` with apt-get -- as root -- when missing:
@@ -45,16 +46,15 @@ install: $(VENV)/.installed  ## create .venv and install jakkg with its test ext
 
 run: install  ## build the whole knowledge graph from data/ into build/ (installs Java first when root)
 	@$(MAKE) --no-print-directory setup-java || echo "run: no Java, so the reason stage will be skipped" >&2
-	$(BIN)/jakkg build --data data --sources $(SOURCES) --out $(OUT)
-	$(BIN)/jakkg validate $(OUT)/jakdm.ttl --format turtle --output $(OUT)/validation-report.ttl
-	$(BIN)/jakkg coverage --sources $(SOURCES) --output $(OUT)/coverage.txt --missing-only
+	$(BIN)/jakkg build --data $(DATA) --sources $(SOURCES) --out $(OUT) --report $(OUT)/validation-report.ttl
+	$(BIN)/jakkg coverage --data $(DATA) --sources $(SOURCES) --output $(OUT)/coverage.txt --missing-only
 	$(BIN)/jakkg stats $(OUT)/jakdm.trig
 	@if command -v java >/dev/null; then set -x; $(BIN)/jakkg reason --in $(OUT)/jakdm.trig --out $(OUT); \
 	else echo "reason: SKIPPED, no Java: $(OUT)/jakdm-inferred.ttl and jakdm-reasoned.ttl not made (sudo make setup-java)" >&2; fi
 	$(BIN)/jakkg graph --out $(OUT)
 	$(BIN)/jakkg draw --out $(OUT)
-	$(BIN)/jakkg query drug-targets --build $(OUT) --format csv --output $(OUT)/drug-targets.csv
-	$(BIN)/jakkg query improvements --build $(OUT) --format csv --output $(OUT)/improvements.csv
+	$(BIN)/jakkg query drug-targets --build $(OUT) --engine oxigraph --format csv --output $(OUT)/drug-targets.csv
+	$(BIN)/jakkg query improvements --build $(OUT) --engine oxigraph --format csv --output $(OUT)/improvements.csv
 
 test: install setup  ## run the test suite
 	$(BIN)/pytest

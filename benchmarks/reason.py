@@ -1,76 +1,189 @@
-"""Benchmark `jakkg reason`: does the cost of reasoning grow with the number of claims?
+"""Benchmark `jakkg reason`: does the cost of reasoning stay bounded as the corpus grows?
 
-It should not: HermiT sees the entities and the *distinct* entity-level
-triples, so claims that repeat what other claims say add nothing to its
-input. This script builds the graph from data/, then adds N synthetic
-claims (nanopublication-like assertion graphs with a claim node) that each
-restate an existing entity-level triple, and times each step:
+It should: HermiT sees the entities, the *distinct* entity-level triples
+between them and one closure axiom per distinct (drug, stated targets), so
+papers that restate what others say add nothing to its input. What grows
+with the corpus is reading the built graph and writing jakdm-reasoned.ttl
+(asserted + inferred), which is linear and done by Oxigraph.
 
-- facts:   collecting entity-level facts and per-paper target profiles
-           (index lookups; grows a little with the claims it reads),
-- hermit:  loading into owlready2 and running HermiT (should stay flat),
-- outputs: reading the results and building the asserted + inferred union
-           (grows with the graph, as any export does).
+The grown corpus: N copies of the seed build (the five curated papers) with
+new paper, claim, quote, cohort and patient ids (copy 0 is the seed itself),
+where about a quarter of the claims of each new copy swap their subject or
+object for another entity of the same category, so that entity-level facts
+and per-paper target lists vary from paper to paper as in a real
+literature. It is written as TriG, the file `jakkg build` writes, and
+`jakkg reason` runs on it as its own process, as in `make run`.
 
-Run:  .venv/bin/python benchmarks/reason.py [--claims 0 1000 5000 20000]
+Printed per size: quads, HermiT's input (individuals, facts, closure axioms
+for the per-paper target profiles, triples in all), HermiT's time, and the
+stage's wall time, CPU time and peak memory (of its largest process: Python
+or HermiT's JVM).
+
+Run:  .venv/bin/python benchmarks/reason.py [--claims 318 1000 10000]
+      (--build DIR reuses DIR/jakdm.trig as the seed build instead of building data/)
 """
 from __future__ import annotations
 
 import argparse
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
 import time
+from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
-from rdflib import RDF, Dataset, Literal, URIRef
-from rdflib.namespace import DCTERMS
+import pyoxigraph as ox
 
-from jakkg.build import build_dataset
-from jakkg.load import load_corpus
-from jakkg.reason import JAKDM, JAKKG, Schema, entity_facts, load_ontology, reason_dataset
+DATA = "https://w3id.org/jakkg/jakdm/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_SUBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
+RDF_OBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
+# the ids a new paper brings (its claims, nanopublications, quotes, studies, cohorts, patients)
+PER_PAPER = re.compile(rf"^({re.escape(DATA)}(?:claim|np|quote|study|cohort|patient)/)([^/#]+)(.*)$")
+SWAP_SHARE = 0.25
+PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#", "obo": "http://purl.obolibrary.org/obo/",
+    "jakkg": "https://w3id.org/jakkg/vocab/", "claim": f"{DATA}claim/", "np": f"{DATA}np/", "quote": f"{DATA}quote/",
+}
+SUMMARY = re.compile(r"and (\d+) entities, (\d+) entity-level facts and (\d+) per-paper target profiles "
+                     r"\((\d+) closure axioms, (\d+) triples in all; HermiT ([\d.]+) s\)")
 
 
-def with_synthetic_claims(base: Dataset, n: int) -> Dataset:
-    """A copy of ``base`` plus ``n`` claims restating its entity-level triples."""
-    ds = Dataset(default_union=True)
-    for prefix, ns in base.namespaces():
-        ds.bind(prefix, ns)
-    for s, p, o, g in base.quads((None, None, None, None)):
-        ds.graph(g).add((s, p, o))
-    schema = Schema.of(load_ontology())
-    relations = sorted(entity_facts(ds, schema).relations)
-    paper = next(iter(sorted(ds.subjects(RDF.type, JAKKG.SourcePaper))))
-    for i in range(n):
-        s, p, o = relations[i % len(relations)]
-        claim = JAKDM[f"claim/BENCH-{i}"]
-        assertion = ds.graph(URIRef(f"{JAKDM}np/BENCH-{i}#assertion"))
-        assertion.add((s, p, o))
-        assertion.add((claim, RDF.type, JAKKG.Claim))
-        assertion.add((claim, RDF.subject, s))
-        assertion.add((claim, RDF.predicate, p))
-        assertion.add((claim, RDF.object, o))
-        assertion.add((claim, JAKKG.negated, Literal(False)))
-        ds.graph(URIRef(f"{JAKDM}np/BENCH-{i}#provenance")).add((claim, DCTERMS.source, paper))
-    return ds
+def seed_quads(path: Path) -> list[ox.Quad]:
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+    return sorted(store, key=str)  # a fixed order: the grown corpus is the same every run
+
+
+def entity_groups(quads: list[ox.Quad]) -> dict[ox.NamedNode, list[ox.NamedNode]]:
+    """Each entity (not a per-paper id) -> the entities with exactly the same types (its category)."""
+    types: dict[ox.NamedNode, set[str]] = defaultdict(set)
+    for q in quads:
+        if q.predicate == RDF_TYPE and isinstance(q.subject, ox.NamedNode) and not q.subject.value.startswith(DATA):
+            types[q.subject].add(q.object.value)
+    by_category: dict[frozenset[str], list[ox.NamedNode]] = defaultdict(list)
+    for entity, ts in types.items():
+        by_category[frozenset(ts)].append(entity)
+    return {e: sorted(by_category[frozenset(ts)], key=str) for e, ts in types.items()}
+
+
+def swaps(quads: list[ox.Quad], copy: int, groups: dict[ox.NamedNode, list[ox.NamedNode]]) -> dict[tuple, ox.NamedNode]:
+    """(assertion graph, entity) -> the entity of the same category it becomes in this copy, for ~1 claim in 4."""
+    slots: dict[ox.NamedNode, dict[str, ox.Quad]] = defaultdict(dict)
+    for q in quads:
+        if q.predicate in (RDF_SUBJECT, RDF_OBJECT):
+            slots[q.subject][q.predicate.value] = q  # type: ignore[index]
+    out: dict[tuple, ox.NamedNode] = {}
+    for claim in sorted(slots, key=str):
+        rng = random.Random(f"{copy}:{claim.value}")
+        if rng.random() >= SWAP_SHARE:
+            continue
+        q = slots[claim][rng.choice(sorted(slots[claim]))]
+        others = [e for e in groups.get(q.object, []) if e != q.object]  # type: ignore[call-overload]
+        if others:
+            out[(q.graph_name, q.object)] = rng.choice(others)
+    return out
+
+
+def renamer(copy: int):
+    """Per-paper ids get a ``-x<copy>`` suffix (claim/AL19-C001 -> claim/AL19-C001-x3); entities keep theirs."""
+    names: dict[ox.NamedNode, ox.NamedNode] = {}
+
+    def rename(term):
+        if not isinstance(term, ox.NamedNode):
+            return term
+        if term not in names:
+            m = PER_PAPER.match(term.value)
+            names[term] = ox.NamedNode(f"{m[1]}{m[2]}-x{copy}{m[3]}") if m else term
+        return names[term]
+
+    return rename
+
+
+def grown(quads: list[ox.Quad], copies: int) -> Iterator[ox.Quad]:
+    """The seed's quads, then ``copies - 1`` renamed copies with swapped entities."""
+    yield from quads
+    groups = entity_groups(quads)
+    for copy in range(1, copies):
+        swapped, rename = swaps(quads, copy, groups), renamer(copy)
+        for q in quads:
+            s = swapped.get((q.graph_name, q.subject), q.subject)
+            o = swapped.get((q.graph_name, q.object), q.object)
+            yield ox.Quad(rename(s), q.predicate, rename(o), rename(q.graph_name))
+
+
+def write_corpus(quads: list[ox.Quad], copies: int, path: Path) -> int:
+    store = ox.Store()
+    store.bulk_extend(grown(quads, copies))
+    store.dump(output=str(path), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    return len(store)
+
+
+def count_type(quads: list[ox.Quad], iri: str) -> int:
+    kind = ox.NamedNode(iri)
+    return len({q.subject for q in quads if q.predicate == RDF_TYPE and q.object == kind})
+
+
+def run_stage(corpus: Path, out: Path) -> tuple[str, float, float, int]:
+    """`jakkg reason` as its own process: its stdout, wall and CPU seconds, peak RSS (MB) of its largest process.
+
+    CPU time (user + system of the process and HermiT's JVM) says more than
+    wall time on a shared machine.
+    """
+    jakkg = Path(sys.executable).with_name("jakkg")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    run = subprocess.run([str(jakkg), "reason", "--in", str(corpus), "--out", str(out)],
+                         check=False, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if run.returncode != 0:
+        sys.exit(f"jakkg reason failed on {corpus}:\n{run.stderr}{run.stdout}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return run.stdout, wall, cpu, after.ru_maxrss // 1024  # the largest child so far: sizes ascend
+
+
+def seed_build(args: argparse.Namespace, tmp: Path) -> Path:
+    if args.build:
+        return args.build / "jakdm.trig"
+    jakkg = Path(sys.executable).with_name("jakkg")
+    subprocess.run([str(jakkg), "build", "--no-validate", "--data", str(args.data), "--sources", str(args.sources),
+                    "--out", str(tmp / "seed")], check=True, capture_output=True)
+    return tmp / "seed" / "jakdm.trig"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("data"))
     parser.add_argument("--sources", type=Path, default=Path("../shared/seeds"))
-    parser.add_argument("--claims", type=int, nargs="+", default=[0, 1000, 5000, 20000])
+    parser.add_argument("--build", type=Path, help="a build directory whose jakdm.trig is the seed (skips `jakkg build`)")
+    parser.add_argument("--claims", type=int, nargs="+", default=[318, 1000, 10000],
+                        help="corpus sizes in claims (rounded to whole copies of the seed)")
     args = parser.parse_args()
 
-    base = build_dataset(load_corpus(args.data, args.sources))
-    onto = load_ontology()
-    print(f"{'claims added':>12} {'quads':>9} {'facts':>6} {'profiles':>8} {'facts s':>8} {'hermit s':>9} {'outputs s':>9} {'inferred':>8}")
-    for n in args.claims:
-        ds = with_synthetic_claims(base, n)
-        quads = sum(1 for _ in ds.quads((None, None, None, None)))
-        t = time.perf_counter()
-        result = reason_dataset(ds, onto)
-        total = time.perf_counter() - t
-        tm = result.timings
-        print(f"{n:>12} {quads:>9} {len(result.facts):>6} {len(result.profiles):>8} {tm['facts']:>8.2f} {tm['hermit']:>9.2f} "
-              f"{tm['entailments']:>9.2f} {len(result.new):>8}   (total {total:.2f} s)")
+    with tempfile.TemporaryDirectory(prefix="jakkg-bench-reason-") as name:
+        tmp = Path(name)
+        quads = seed_quads(seed_build(args, tmp))
+        claims = count_type(quads, "https://w3id.org/jakkg/vocab/Claim")
+        papers = count_type(quads, "https://w3id.org/jakkg/vocab/SourcePaper")
+        print(f"{'claims':>7} {'papers':>6} {'quads':>9} | {'individuals':>11} {'facts':>6} {'closures':>8} "
+              f"{'profiles':>8} {'triples':>8} {'HermiT s':>8} | {'stage s':>7} {'CPU s':>6} {'peak MB':>7}")
+        for n in sorted(args.claims):
+            copies = max(1, round(n / claims))
+            corpus = tmp / f"corpus-{copies}.trig"
+            size = write_corpus(quads, copies, corpus)
+            output, wall, cpu, peak = run_stage(corpus, tmp / f"out-{copies}")
+            m = SUMMARY.search(output)
+            if not m:
+                sys.exit(f"unexpected output of jakkg reason:\n{output}")
+            print(f"{copies * claims:>7} {copies * papers:>6} {size:>9} | {m[1]:>11} {m[2]:>6} {m[4]:>8} {m[3]:>8} "
+                  f"{m[5]:>8} {float(m[6]):>8.1f} | {wall:>7.1f} {cpu:>6.1f} {peak:>7}", flush=True)
+            corpus.unlink()
 
 
 if __name__ == "__main__":

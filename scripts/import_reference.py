@@ -34,6 +34,47 @@ LABELS = {"CDASI": "Cutaneous Dermatomyositis Disease Area and Severity Index", 
           "ACR/EULAR myositis response criteria": "ACR/EULAR myositis response criteria"}
 
 
+ABBREVIATION = re.compile(r"[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*")  # MMT8, IVIg, CAT-BM: one word with a capital
+
+
+def split_mentions(text: str, label: str = "") -> list[str]:
+    """The synonyms in a ``mentioned_as`` cell, sorted, without the label itself.
+
+    The cell lists names separated by " / " and may end with a note of where
+    the name was read ("(paper 002; STIR, papers 000/002)") or with the
+    abbreviations of the name ("Manual Muscle Testing 8 (MMT8 / MMT)").
+    Splitting on every slash or comma breaks both ("002)", "MMT)") and names
+    that contain a slash ("ACR/EULAR"), so: split on " / " outside
+    parentheses only, turn a trailing list of abbreviations into synonyms of
+    their own, and drop any other trailing remark ("(paper 000)",
+    "(publication type)").
+    """
+    names: list[str] = []
+    for part in _split_outside_parentheses(text or ""):
+        part = part.strip().strip('"').strip()
+        m = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", part)
+        if m:  # a trailing parenthesis: abbreviations of the name, or a remark (where read, what kind)
+            part = m.group(1).strip().strip('"')
+            abbreviations = [a.strip() for a in re.split(r"\s*[/,;]\s*", m.group(2))]
+            if part and all(ABBREVIATION.fullmatch(a) for a in abbreviations):
+                names += abbreviations
+        if part:
+            names.append(part)
+    return sorted({n for n in names if n and n != label})
+
+
+def _split_outside_parentheses(text: str) -> list[str]:
+    """Split on " / " at parenthesis depth 0."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and text.startswith(" / ", i):
+            parts.append(text[start:i])
+            start = i + 3
+    parts.append(text[start:])
+    return parts
+
+
 def slug(key: str) -> str:
     key = re.sub(r"\s*\(.*?\)", "", key) if "(" in key and key.split("(")[0].strip() else key
     return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
@@ -54,7 +95,7 @@ def main(src: str, dst: str) -> None:
             if curie is None:
                 continue
             rec = {"curie": curie, "label": e.get("label") or LABELS[e["key"]], "category": cat}
-            syn = sorted({s.strip() for s in re.split(r"\s*/\s*", e.get("mentioned_as") or "") if s.strip() and s.strip() != rec["label"]})
+            syn = split_mentions(e.get("mentioned_as") or "", rec["label"])
             if syn:
                 rec["synonyms"] = syn
             if e.get("status") != "VERIFIED" or not e.get("curie"):
@@ -71,7 +112,8 @@ def main(src: str, dst: str) -> None:
     yaml.default_flow_style = False
     yaml.width = 4096
     with open(dst, "w", encoding="utf-8") as fh:
-        fh.write("# Entities checked against their ontologies (imported from shared/reference/curies.yaml by\n"
+        fh.write("# yaml-language-server: $schema=../../schema/entities.schema.json\n"
+                 "# Entities checked against their ontologies (imported from shared/reference/curies.yaml by\n"
                  "# scripts/import_reference.py, then curated by hand). verified: false marks an identifier\n"
                  "# nobody could check.\n")
         yaml.dump(out, fh)

@@ -14,6 +14,7 @@ Each corpus is built once per test process.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -106,3 +107,49 @@ def run_with_two_hash_seeds(command: str, graph_file: Path, out_root: Path, outp
     for name in outputs:
         assert (out_root / "a" / name).read_bytes() == (out_root / "b" / name).read_bytes(), name
     return stdouts
+
+
+SEED_BUILD = Path(__file__).parent / "data" / "seed-build.nq.gz"
+_RENAMED = re.compile(r"(<https://w3id\.org/jakkg/jakdm/(?:claim|np|quote|cohort|patient|study)/)([^/#>]+)")
+_ENDPOINT = re.compile(r"^(<[^>]*/claim/[^>]*>) (<http://www\.w3\.org/1999/02/22-rdf-syntax-ns#(?:subject|object)>) (<[^>]*>) (.*)$")
+_TYPE = re.compile(r"^(<[^>]*>) <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> (<https://w3id\.org/biolink/vocab/[^>]*>) ")
+
+
+def replicate_seed_build(copies: int, swap: float = 0.25) -> str:
+    """N-Quads of ``copies`` copies of the committed seed build: a large built graph in seconds.
+
+    Copy k renames every claim, nanopublication, quote, cohort, patient and
+    study IRI (``.../claim/AL19-C001`` -> ``.../claim/AL19-C001-k3``), so each
+    copy is a new set of papers with their own claims; the entities are
+    shared, as in a real literature. In copies after the first a fraction
+    ``swap`` of the claims (chosen by a hash, so the output is deterministic)
+    has its subject or object replaced by another entity of the same
+    category, so the network grows new edges as well as more claims per edge.
+    Used by the scale tests and to measure ``jakkg graph`` and ``draw`` at
+    1k and 10k claims.
+    """
+    import gzip
+    import hashlib
+
+    lines = gzip.decompress(SEED_BUILD.read_bytes()).decode("utf-8").splitlines()
+    same_category: dict[str, list[str]] = {}
+    category_of: dict[str, str] = {}
+    for line in lines:
+        m = _TYPE.match(line)
+        if m and "/jakdm/" not in m[1]:
+            category_of[m[1]] = m[2]
+            same_category.setdefault(m[2], []).append(m[1])
+    for members in same_category.values():
+        members.sort()
+    out: list[str] = []
+    for k in range(copies):
+        suffix = rf"\1\2-k{k}"
+        for line in lines:
+            m = _ENDPOINT.match(line) if k else None
+            if m and m[3] in category_of:
+                digest = hashlib.sha256(f"{m[1]}|{m[2]}|{k}".encode()).digest()
+                if digest[0] < 256 * swap:
+                    pool = same_category[category_of[m[3]]]
+                    line = f"{m[1]} {m[2]} {pool[int.from_bytes(digest[1:5], 'big') % len(pool)]} {m[4]}"
+            out.append(_RENAMED.sub(suffix, line) if k else line)
+    return "\n".join(out) + "\n"

@@ -1,23 +1,28 @@
 """Evidence-network analytics: mechanistic paths, sources, disagreements, summary."""
 from __future__ import annotations
 
+import gzip
 import re
+from pathlib import Path
 
 import networkx as nx
 import pytest
 
+from jakkg import analytics
 from jakkg.analytics import (
+    count_mechanistic_paths,
     disagreeing_drugs,
     disagreements,
     drug_view,
     format_table,
     mechanistic_paths,
+    strongest_paths,
     summary_report,
     summary_statistics,
 )
 from jakkg.graph import graph_style, load_projection
 from tests.conftest import run_cli
-from tests.graph_support import build_corpus
+from tests.graph_support import SEED_BUILD, build_corpus, synthetic_projection
 
 BARI, RUX, TOFA, JAKI = "CHEBI:95341", "CHEBI:66919", "CHEBI:71200", "MESH:D000075242"
 JAK1, JAK2, JAK3 = "HGNC:6190", "HGNC:6192", "HGNC:6193"
@@ -162,3 +167,61 @@ def test_real_data_paths_and_disagreements(built) -> None:
     assert TOFA in disagreeing_drugs(real)
     zoster = [d for _, v, d in real.out_edges(BARI, data=True) if v == "MONDO:0005609"]
     assert zoster and all(d["negated"] for d in zoster), "herpes zoster under baricitinib: looked for, not seen"
+
+
+def weakest_hop(G: nx.MultiDiGraph, p) -> tuple[int, int]:
+    """A path's strength as strongest_paths ranks it, computed by brute force."""
+    return min((max(G.edges[e]["n_sources"] for e in hop), sum(G.edges[e]["n_claims"] for e in hop)) for hop in p.hops)
+
+
+@pytest.mark.parametrize("scale", [1, 3])
+def test_counted_paths_equal_listed_paths(scale: int, mini: nx.MultiDiGraph) -> None:
+    """The dynamic-programming count agrees with the full listing, on the mini corpus and denser synthetic graphs."""
+    assert count_mechanistic_paths(mini) == len(mechanistic_paths(mini)) == 12
+    G = synthetic_projection(seed=scale, scale=scale)
+    assert count_mechanistic_paths(G) == len(mechanistic_paths(G)) >= 12 * scale
+
+
+@pytest.mark.parametrize("limit", [1, 7, 40])
+def test_strongest_paths_are_the_top_of_the_full_listing(limit: int) -> None:
+    """Best-first search gives exactly the first ``limit`` paths of the full listing sorted by weakest hop."""
+    G = synthetic_projection(seed=11, scale=3)
+    for i, (_, _, d) in enumerate(sorted(G.edges(data=True), key=lambda e: (e[0], e[1], e[2]["claims"]))):
+        d["n_sources"] = 1 + i % 3  # vary sources too, so the ranking has two criteria
+    every = mechanistic_paths(G)
+    assert len(every) > limit
+    want = sorted(every, key=lambda p: (-weakest_hop(G, p)[0], -weakest_hop(G, p)[1]))[:limit]  # stable: ties keep listing order
+    got = strongest_paths(G, None, limit)
+    assert [p.nodes for p in got] == [p.nodes for p in want]
+    assert [p.hops for p in got] == [p.hops for p in want]
+    assert [p.nodes for p in mechanistic_paths(G, limit=limit)] == [p.nodes for p in want]
+    assert [p.nodes for p in mechanistic_paths(G, limit=len(every))] == [p.nodes for p in every], "under the limit: the full listing"
+
+
+def test_summary_lists_the_best_supported_paths_when_there_are_too_many(mini: nx.MultiDiGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analytics, "MAX_PATHS_LISTED", 5)
+    text = summary_report(mini)
+    assert "the 5 best supported of 12, ranked by their weakest hop" in text
+    section = text.split("Mechanistic paths")[1].split("Evidence per edge")[0]
+    assert len([ln for ln in section.splitlines()[3:] if ln.strip()]) == 5
+    assert dict(summary_statistics(mini))["mechanistic paths"] == 12, "the count stays complete"
+
+
+def test_long_lists_in_cells_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One edge with many studies must not widen every row of the report."""
+    G = toy([("d1", "x1", "ameliorates|improved", False), ("d1", "x2", "ameliorates|improved", False)])
+    for u, v, d in G.edges(data=True):
+        d.update(studies=[f"study-{i}" for i in range(50)] if v == "x1" else ["one"], dois=[], n_of_N=[], evidence=[])
+    text = summary_report(G)
+    assert "study-19, ... (+30 more)" in text and "study-20" not in text
+    widths = {len(ln) for ln in text.split("Evidence per edge")[1].split("Drugs whose")[0].splitlines()[1:] if ln.strip()}
+    assert max(widths) < 600
+
+
+def test_summary_of_the_seed_build_equals_the_snapshot(tmp_path: Path) -> None:
+    """`jakkg graph --summary` on the committed seed build prints the tables taken before the scale work."""
+    nq = tmp_path / "seed.nq"
+    nq.write_bytes(gzip.decompress(SEED_BUILD.read_bytes()))
+    result = run_cli("graph", nq, "--summary")
+    assert result.exit_code == 0, result.output
+    assert result.output == (Path(__file__).parent / "data" / "seed-graph.summary.txt").read_text(encoding="utf-8")

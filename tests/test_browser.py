@@ -199,6 +199,75 @@ def test_disagreement_links_to_the_other_claim(browser: object, page: Path) -> N
     assert "negated" in details.text
 
 
+def test_summary_page_reaches_edges_it_does_not_draw(browser: object, page: Path, tmp_path: Path) -> None:
+    """A network over the page's cap is drawn as a summary; the finder still opens every entity and edge."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from jakkg.draw import render_html
+
+    driver = browser
+    G = load_projection(page / "jakdm.trig")
+    summary = tmp_path / "summary.html"
+    summary.write_text(render_html(G, max_edges=12, max_nodes=14), encoding="utf-8")
+    driver.get(summary.resolve().as_uri())  # type: ignore[attr-defined]
+    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    assert driver.find_element(By.ID, "summary").is_displayed()  # type: ignore[attr-defined]
+    assert len(visible(driver, "#network g.edge")) == 12 and driver.find_element(By.ID, "shown-edges").text == "12"  # type: ignore[attr-defined]
+
+    # the herpes zoster edges of baricitinib are weak evidence, so not drawn; the finder lists them
+    drawn = {e.get_attribute("data-curie") for e in visible(driver, "#network g.node")}
+    assert "MONDO:0005609" not in drawn
+    find = driver.find_element(By.ID, "find")  # type: ignore[attr-defined]
+    find.send_keys("herpes zoster\n")
+    details = driver.find_element(By.ID, "details")  # type: ignore[attr-defined]
+    WebDriverWait(driver, 10).until(lambda d: "herpes zoster" in details.find_element(By.CSS_SELECTOR, "h2").text)
+    assert "Not drawn in the summary picture" in details.text
+    n_edges = sum(1 for u, v in G.edges() if "MONDO:0005609" in (u, v))
+    assert len(details.find_elements(By.CSS_SELECTOR, ".edge-list li")) == n_edges
+    link = next(b for b in details.find_elements(By.CSS_SELECTOR, ".edge-list button") if b.text.startswith("baricitinib"))
+    link.click()
+    WebDriverWait(driver, 10).until(lambda d: "NOT has adverse event" in details.find_element(By.CSS_SELECTOR, "h2").text)
+    assert details.find_elements(By.CSS_SELECTOR, "blockquote.quote"), "the claims of an undrawn edge keep their quotes"
+    assert "its evidence is weaker than that of the edges shown" in details.text
+
+
+def test_page_of_ten_thousand_claims_opens_and_answers(browser: object, tmp_path: Path) -> None:
+    """32 copies of the seed build (10,176 claims, 4,614 edges): the page is ready, and clicks answer, in seconds."""
+    import time
+
+    import pyoxigraph
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from jakkg.draw import PAGE_MAX_EDGES, render_html
+    from jakkg.graph import project
+    from tests.graph_support import replicate_seed_build
+
+    store = pyoxigraph.Store()
+    store.bulk_load(replicate_seed_build(32).encode(), format=pyoxigraph.RdfFormat.N_QUADS)
+    G = project(store)
+    assert sum(d["n_claims"] for _, _, d in G.edges(data=True)) > 10_000 and G.number_of_edges() > 4 * PAGE_MAX_EDGES
+    html_file = tmp_path / "big.html"
+    html_file.write_text(render_html(G), encoding="utf-8")
+
+    driver = browser
+    start = time.monotonic()
+    driver.get(html_file.resolve().as_uri())  # type: ignore[attr-defined]
+    WebDriverWait(driver, 60).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    assert time.monotonic() - start < 60
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#network g.edge")) <= PAGE_MAX_EDGES  # type: ignore[attr-defined]
+    badge = driver.find_elements(By.CSS_SELECTOR, "#network g.badge")[0]  # type: ignore[attr-defined]
+    driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", badge)  # type: ignore[attr-defined]
+    details = driver.find_element(By.ID, "details")  # type: ignore[attr-defined]
+    WebDriverWait(driver, 10).until(lambda d: details.find_elements(By.CSS_SELECTOR, ".claim"))
+    driver.find_element(By.ID, "find").send_keys("baricitinib\n")  # type: ignore[attr-defined]
+    WebDriverWait(driver, 10).until(lambda d: details.find_element(By.CSS_SELECTOR, "h2").text == "baricitinib")
+    listed = details.find_elements(By.CSS_SELECTOR, ".edge-list li")
+    assert len(listed) == G.degree("CHEBI:95341"), "every edge of baricitinib is listed, drawn or not"
+    assert any("(not drawn)" in li.text for li in listed)
+
+
 LOOKUPS = ("HOST_RESOLVER_MANAGER_JOB", "HOST_RESOLVER_SYSTEM_TASK", "HOST_RESOLVER_DNS_TASK", "DNS_TRANSACTION")
 SENDS = ("TCP_CONNECT", "SOCKET_BYTES_SENT", "UDP_BYTES_SENT", "UDP_SEND_ERROR")
 

@@ -175,6 +175,9 @@ def test_growth_delay_absence_is_credited_to_each_cited_study(corpus):
     assert all(c.negated and c.direction == "not_observed" and c.predicate == "has_adverse_event" for c in claims)
 
 
+# "in line with previously published cases in adult anti-MDA5 DM patients (Kurasawa; Kato)"
+# reports what those cases showed: asserted (issue 11).
+REPORTED_RESULTS = {"LC19-C018", "LC19-C019"}
 HEDGES = {
     "speculative": ("may ", "remain to be", "raise the question", "needed to clarify"),
     "suggested": ("in line with", "suggest", "promising", "an association"),
@@ -186,7 +189,7 @@ def test_hedged_wording_is_never_asserted(corpus):
         text = " ".join(flat(corpus.quotes[(claim.id, i)].exact) for i in range(len(claim.quote))).lower()
         if any(w in text for w in HEDGES["speculative"]):
             assert claim.hedging == "speculative", claim.id
-        elif any(w in text for w in HEDGES["suggested"]):
+        elif any(w in text for w in HEDGES["suggested"]) and claim.id not in REPORTED_RESULTS:
             assert claim.hedging in ("suggested", "speculative"), claim.id
 
 

@@ -74,8 +74,8 @@ NUMBER_CASES: list[tuple[str, int, str, dict[str, tuple[str, Callable[[str], Any
     ("MA-C049", 0, r"At (?P<m>\d+)-month follow-up", {"m": ("follow_up_duration.value", number), "m2": ("time_point", months)}),
     ("MA-C050", 0, r"involving (?P<N>\d+) JDM patients.*median follow-up period of (?P<med>\d+) months",
      {"N": ("N", int), "med": ("follow_up_duration.median", number)}),
-    ("MA-C051", 0, r"involving (?P<N>\d+) JDM.*reported that (?P<p>[\d.]+)% improved rash.*median follow-up period of (?P<med>\d+) months",
-     {"N": ("N", int), "p": ("percent", number), "med": ("follow_up_duration.median", number)}),
+    ("MA-C051", 0, r"reported that (?P<p>[\d.]+)% improved rash.*median follow-up period of (?P<med>\d+) months",
+     {"p": ("percent", number), "med": ("follow_up_duration.median", number)}),  # no N: 65.5% is no k/101
     ("MA-C052", 0, r"involving (?P<N>\d+) JDM.*and (?P<p>[\d.]+)% eliminated glucocorticoids",
      {"N": ("N", int), "p": ("percent", number)}),
 ]
@@ -122,7 +122,7 @@ def test_claim_numbers_are_those_of_its_quote(corpus: Corpus, claims: dict[str, 
     "claim_id, change",
     [
         ("MA-C051", {"percent": Decimal("65.0")}),
-        ("MA-C052", {"N": 100}),
+        ("MA-C052", {"N": 48}),  # 19/48 is 39.6% too, but the text says 101
         ("MA-C041", {"time_point": "P8W"}),
         ("MA-C038", {"dose": {"max": 4, "unit": "mg/d"}}),
     ],
@@ -140,8 +140,9 @@ def test_number_cases_cover_enough_claims() -> None:
 
 
 def test_claims_are_numbered_in_text_order(corpus: Corpus, claims: dict[str, Claim]) -> None:
-    ids = sorted(claims, key=lambda cid: int(cid.split("-C")[1]))
-    assert ids == [f"MA-C{i:03d}" for i in range(1, len(ids) + 1)]
+    every = sorted(claims, key=lambda cid: int(cid.split("-C")[1]))
+    assert every == [f"MA-C{i:03d}" for i in range(1, len(every) + 1)]
+    ids = [cid for cid in every if int(cid.split("-C")[1]) <= 60]  # MA-C061 on were added by the audit of issue 11
     starts = [corpus.quotes[(cid, 0)].start for cid in ids]
     assert starts == sorted(starts), "claim numbers should follow the order of their quotes in the text"
 
@@ -228,7 +229,9 @@ def test_claims_from_the_huang_paragraph_are_attributed(corpus: Corpus, claims: 
     lo, hi = _between(raw, "Recently, a retrospective study", "Our patient, also anti-NXP2")
     inside = [cid for cid in claims if lo <= corpus.quotes[(cid, 0)].start < hi]
     assert len(inside) >= 5
-    assert {cid: claims[cid].attributed_to for cid in inside} == {cid: "huang-2022" for cid in inside}
+    # "(2-5)" cites Huang, Kim, Le Voyer and Paik jointly: one claim per study (issue 11).
+    joint = {"huang-2022", "kim-2021", "le-voyer-2021", "paik-2022"}
+    assert all(claims[cid].attributed_to == "huang-2022" or (claims[cid].attributed_to in joint and "(2-5)" in claims[cid].quote[0]) for cid in inside)
     outside_case = [cid for cid in claims if corpus.quotes[(cid, 0)].start < raw.index("Since JDM may be considered")]
     assert all(claims[cid].attributed_to is None for cid in outside_case)
 
@@ -238,7 +241,10 @@ def test_cited_interferonopathy_rationale_is_attributed_and_hedged(corpus: Corpu
     assert len(cited) == 4  # JDM as interferonopathy + IFN signature in muscle, blood, skin
     assert {claims[c].attributed_to for c in cited} == {"baechler-2007"}
     assert {claims[c].object for c in cited if claims[c].predicate == "activated_in"} == {"skeletal-muscle-tissue", "blood", "skin-of-body"}
-    assert [claims[c].hedging for c in cited if claims[c].predicate == "has_phenotype"] == ["speculative"]
+    # "acquired interferonopathy": type I IFN signalling contributes to JDM, speculative; not MONDO's
+    # genetic "type 1 interferonopathy" group (issue 11).
+    jdm = [claims[c] for c in cited if claims[c].object == "juvenile-dermatomyositis"]
+    assert [(c.subject, c.predicate, c.hedging) for c in jdm] == [("type-i-interferon-signalling", "contributes_to", "speculative")]
 
 
 def test_events_reported_absent_are_negated(corpus: Corpus, claims: dict[str, Claim]) -> None:

@@ -232,7 +232,9 @@ def test_events_not_seen(corpus: Corpus, dataset, claim_id: str, words: str, cur
     claim = corpus.claims[claim_id]
     text = quote_text(corpus, claim_id, 0)
     assert words in text and re.search(r"\b(no|No)\b", text)
-    assert claim.predicate == "has_adverse_event" and claim.negated and claim.direction == "not_observed"
+    # "no increase in the infection rates" is a rate that did not rise (unchanged), not "no infection" (issue 11)
+    expected = "unchanged" if "no increase in the infection rates" in text else "not_observed"
+    assert claim.predicate == "has_adverse_event" and claim.negated and claim.direction == expected
     entity = corpus.resolve(claim.object)
     assert entity is not None and entity.curie == curie and entity.verified
     # In the graph: the claim node says negated, and the plain triple is not asserted.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 from pathlib import Path
@@ -202,3 +203,77 @@ def test_failed_draw_leaves_earlier_pictures(drawn: Path, tmp_path: Path, monkey
     with pytest.raises(RuntimeError):
         draw_module.write_pictures(load_projection(tmp_path / "jakdm.trig"), tmp_path)
     assert {name: (tmp_path / name).read_bytes() for name in OUTPUTS.values()} == before
+
+
+def test_strongest_subgraph_keeps_the_best_supported_edges_within_both_caps() -> None:
+    from jakkg.draw import evidence_rank, strongest_subgraph
+
+    G = synthetic_projection(seed=5, scale=2)
+    for i, (_, _, d) in enumerate(sorted(G.edges(data=True), key=lambda e: (e[0], e[1], e[2]["claims"]))):
+        d["n_sources"] = 1 + i % 4
+    assert strongest_subgraph(G, G.number_of_edges(), G.number_of_nodes())[0] is G, "a graph that fits is drawn whole"
+    H, left = strongest_subgraph(G, 30, 25)
+    assert H.number_of_edges() == 30 and H.number_of_nodes() <= 25
+    assert (left.edges, left.nodes) == (G.number_of_edges() - 30, G.number_of_nodes() - H.number_of_nodes())
+    assert left.claims == sum(d["n_claims"] for _, _, d in G.edges(data=True)) - sum(d["n_claims"] for _, _, d in H.edges(data=True))
+    ranked = sorted(G.edges(keys=True, data=True), key=lambda e: evidence_rank(*e))
+    weakest_drawn = max(evidence_rank(*e) for e in H.edges(keys=True, data=True))
+    for u, v, k, d in ranked:  # every edge stronger than the weakest drawn one is drawn, unless it needed a node over the cap
+        if evidence_rank(u, v, k, d) < weakest_drawn and not H.has_edge(u, v, k):
+            assert len(set(H) | {u, v}) > 25
+    assert H.edges[ranked[0][:3]] == ranked[0][3], "the strongest edge is drawn, attributes and all"
+    # the edge cap alone
+    H2, _ = strongest_subgraph(G, 10, 10_000)
+    assert sorted(H2.edges(keys=True)) == sorted(e[:3] for e in ranked[:10])
+
+
+def test_figure_says_what_it_leaves_out_when_over_the_cap(mini: Path) -> None:
+    G = load_projection(mini / "jakdm.trig")
+    _, layout, artists = figure(G)
+    texts = " ".join(t.get_text() for t in artists["texts"])
+    assert "Not drawn: 1 claim about cohorts or patients" in texts and "fewer independent sources" not in texts
+    whole = len(layout.routes)
+    _, layout, artists = figure(G, max_edges=6, max_nodes=9)
+    texts = " ".join(t.get_text() for t in artists["texts"])
+    assert len(layout.routes) == 6 and len(layout.boxes) <= 9
+    m = re.search(r"Not drawn: (\d+) edges with fewer independent sources or claims \((\d+) claims\)", texts)
+    assert m and int(m.group(1)) == whole - 6, texts
+    assert "only the strongest evidence is drawn: 6 edges" in texts
+    assert "jakdm-network.html" in texts and "jakdm.graphml" in texts, "the figure says where to see the rest"
+    assert "Not drawn: 1 claim about cohorts or patients" in texts
+    # the legend and notes stay clear of the labels with the extra notes
+    fig, _, _ = figure(G, max_edges=6, max_nodes=9)
+    renderer = fig.canvas.get_renderer()
+    labels = [t.get_window_extent(renderer) for ts in artists["labels"].values() for t in ts]
+    notes = [t.get_window_extent(renderer) for t in artists["texts"] if t.get_text().startswith(("Not drawn", "Every edge"))]
+    assert notes and not any(overlaps(n, lab) for n in notes for lab in labels)
+
+
+def test_summary_page_draws_the_strongest_edges_and_keeps_every_edge(mini: Path) -> None:
+    G = load_projection(mini / "jakdm.trig")
+    page = render_html(G, max_edges=8, max_nodes=10)
+    assert page.count('<g class="edge ') == 8 and page.count('<g class="node ') <= 10
+    assert 'id="summary"' in page and 'id="find"' in page
+    assert "Not drawn: cohorts and patients and weaker evidence" in page
+    data = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page, re.DOTALL).group(1).replace("<\\/", "</"))
+    assert len(data["edges"]) == G.number_of_edges() and len(data["nodes"]) == G.number_of_nodes(), "every edge stays readable"
+    assert not any(n["category"] == "cohort" and f'id="{n["id"]}"' in page for n in data["nodes"]), "a summary leaves out cohorts"
+    small = render_html(G)
+    assert 'id="summary"' not in small and small.count('<g class="edge ') == G.number_of_edges()
+
+
+def test_draw_at_scale_caps_both_pictures_deterministically(tmp_path: Path) -> None:
+    """Four copies of the seed build (about 1,300 claims): the CLI draws capped pictures, byte-identical run to run."""
+    from jakkg.draw import FIGURE_MAX_EDGES, PAGE_MAX_EDGES
+    from tests.graph_support import replicate_seed_build
+
+    big = tmp_path / "big.nq"
+    big.write_text(replicate_seed_build(4), encoding="utf-8")
+    run_with_two_hash_seeds("draw", big, tmp_path, list(OUTPUTS.values()))
+    svg = (tmp_path / "a" / OUTPUTS["svg"]).read_text(encoding="utf-8")
+    assert "only the strongest evidence is drawn" in svg and "fewer independent sources" in svg
+    assert svg.count("<path") < 3 * FIGURE_MAX_EDGES + 200
+    page = (tmp_path / "a" / OUTPUTS["html"]).read_text(encoding="utf-8")
+    G = load_projection(big)
+    assert G.number_of_edges() > PAGE_MAX_EDGES
+    assert "Summary view" in page and 0 < page.count('<g class="edge ') <= PAGE_MAX_EDGES

@@ -1,6 +1,7 @@
 """The networkx projection: counts against SPARQL, the mapping, exports and the CLI."""
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -9,8 +10,13 @@ import pytest
 
 from jakkg.graph import EXPORTS, edge_key, flatten, load_projection, project, read_export, write_exports
 from jakkg.validate import read_dataset
-from tests.conftest import run_cli
+from tests.conftest import SEEDS, run_cli
 from tests.graph_support import build_corpus, run_with_two_hash_seeds
+
+SEED_BUILD = Path(__file__).parent / "data" / "seed-build.nq.gz"
+# jakdm.nodelink.json of SEED_BUILD, written by the per-claim rdflib projection before the one-pass
+# Oxigraph projection replaced it: the rewrite must give the same graph, byte for byte.
+SEED_SNAPSHOT = Path(__file__).parent / "data" / "seed-graph.nodelink.json.gz"
 
 PREFIXES = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -106,7 +112,7 @@ def test_edges_keep_evidence_back_to_the_quote(full: Path) -> None:
     rec = next(r for r in e["evidence"] if r["claim"] == "GX-000-08")
     assert rec["doi"] == "10.1093/brain/awz006" and rec["paper"] == "allenbach-2019"
     q = rec["quotes"][0]
-    seed = (Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_318a5eed6a80bcdd.txt")
+    seed = SEEDS / "000_318a5eed6a80bcdd.txt"
     assert seed.read_text(encoding="utf-8")[q["start"]:q["end"]] == q["text"], "offsets point at the quote in the paper"
 
 
@@ -231,7 +237,7 @@ def test_failed_export_leaves_earlier_outputs(mini: Path, tmp_path: Path, monkey
 
 def test_project_small_graph_built_in_the_test() -> None:
     """A two-claim graph written by hand: one positive, one negated claim on the same pair."""
-    from rdflib import Dataset
+    import pyoxigraph
 
     ttl = """
     @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
@@ -250,9 +256,9 @@ def test_project_small_graph_built_in_the_test() -> None:
     c:B a jakkg:Claim ; rdf:subject obo:CHEBI_1 ; rdf:predicate obo:RO_0003307 ; rdf:object obo:HP_1 ;
         jakkg:negated true ; dcterms:source s:p1 ; jakkg:disagreesWith c:A .
     """
-    ds = Dataset(default_union=True)
-    ds.parse(data=ttl, format="turtle")
-    G = project(ds)
+    store = pyoxigraph.Store()
+    store.load(ttl.encode(), format=pyoxigraph.RdfFormat.TURTLE)
+    G = project(store)
     assert sorted(G.nodes) == ["CHEBI:1", "HP:0000001"]
     assert sorted(G["CHEBI:1"]["HP:0000001"]) == ["ameliorates|improved", "ameliorates|negated"]
     neg = G.edges["CHEBI:1", "HP:0000001", "ameliorates|negated"]
@@ -260,3 +266,46 @@ def test_project_small_graph_built_in_the_test() -> None:
     assert neg["negated"] and not pos["negated"]
     assert pos["disagrees_with"] == ["B"], "disagreesWith is symmetric even when written one way"
     assert neg["sources"] == ["p1"] and neg["n_sources"] == 1
+
+
+def seed_build_file(tmp_path: Path) -> Path:
+    """The committed seed build, unpacked (the CLI reads .nq)."""
+    nq = tmp_path / "seed.nq"
+    nq.write_bytes(gzip.decompress(SEED_BUILD.read_bytes()))
+    return nq
+
+
+def test_projection_of_the_seed_build_equals_the_snapshot(tmp_path: Path) -> None:
+    """`jakkg graph` on the seed build writes the node-link JSON of the snapshot, byte for byte."""
+    result = run_cli("graph", seed_build_file(tmp_path), "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "140 nodes, 264 edges, 338 claims" in result.output
+    written = (tmp_path / "out" / EXPORTS["nodelink"]).read_text(encoding="utf-8")
+    snapshot = gzip.decompress(SEED_SNAPSHOT.read_bytes()).decode("utf-8")
+    if written != snapshot:  # name the first edge or node that differs rather than a byte offset
+        new, old = json.loads(written), json.loads(snapshot)
+        for part in ("nodes", "edges"):
+            for a, b in zip(new[part], old[part]):
+                assert a == b, f"first differing {part[:-1]}"
+            assert len(new[part]) == len(old[part]), part
+    assert written == snapshot
+
+
+def test_decimals_stay_floats_and_counts_ints(tmp_path: Path) -> None:
+    """Oxigraph writes the decimal 50.0 as "50"; the projection still gives 50.0 (as rdflib did), and n/N stay ints."""
+    G = load_projection(seed_build_file(tmp_path))
+    records = [r for _, _, d in G.edges(data=True) for r in d["evidence"]]
+    percentages = [r["percentage"] for r in records if "percentage" in r]
+    assert percentages and all(isinstance(p, float) for p in percentages)
+    assert 50.0 in percentages
+    assert all(isinstance(r["n"], int) and isinstance(r["N"], int) for r in records if "n" in r and "N" in r)
+
+
+def test_unparseable_graph_file_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b .\n", encoding="utf-8")
+    result = run_cli("graph", bad, "--out", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert "\n" not in line and "bad.ttl:3:" in line and "cannot parse as turtle" in line
+    assert not (tmp_path / "out").exists(), "nothing written"

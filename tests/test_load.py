@@ -46,7 +46,13 @@ CASES: list[tuple[str, Callable[[Path], None], str, str | tuple[str, int] | None
      CLAIMS, "- id: LC22-C010", "LC22-C010", "n (17) is greater than N (16)"),
     ("percentage contradicts n/N", lambda d: replace_once(d / CLAIMS, "percent: 88", "percent: 80"),
      CLAIMS, "- id: LC22-C009", "LC22-C009", "percent (80) does not match n/N"),
-    ("negative SD", lambda d: replace_once(d / CLAIMS, "value: {mean: 120, sd: 31, time: baseline}", "value: {mean: 120, sd: -31, time: baseline}"),
+    # issue 11: a percentage of a subset is not of N (65.5% of 101 is no whole number of patients)
+    ("percentage without n is no k/N", lambda d: replace_once(d / "claims/003.yaml", "    direction: improved\n    percent: 65.5", "    direction: improved\n    N: 101\n    percent: 65.5"),
+     "claims/003.yaml", "- id: MA-C051", "MA-C051", "percent (65.5) is not k/N for any whole k of N = 101"),
+    # issue 11: "> 5 mg/day" is a strict bound; min is inclusive, and the two together contradict
+    ("strict and inclusive lower bound", lambda d: replace_once(d / CLAIMS, "dose: {above: 5, unit: mg/d}", "dose: {above: 5, min: 5, unit: mg/d}"),
+     CLAIMS, "dose: {above: 5, min: 5", "LC22-C014", "above (strict) and min (inclusive) are two lower bounds"),
+    ("negative SD", lambda d: replace_once(d / CLAIMS, "value: {mean: 120, sd: 31, out_of: 150, time: baseline}", "value: {mean: 120, sd: -31, out_of: 150, time: baseline}"),
      CLAIMS, "value: {mean: 120, sd: -31", "LC22-C013", "value.sd: Input should be greater than or equal to 0"),
     ("follow-up without baseline", lambda d: replace_once(d / CLAIMS, "    baseline: {mean: 27, sd: 13, time: baseline}\n    followup: {mean: 8", "    followup: {mean: 8"),
      CLAIMS, "- id: LC22-C041", "LC22-C041", "followup given without baseline"),

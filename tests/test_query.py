@@ -1049,13 +1049,15 @@ def test_durations_in_the_graph_are_the_models_canonical_ones(fixture_graphs: Gr
     """
     from rdflib import Graph
 
-    from jakkg.build import GraphBuilder
+    from jakkg.build import GraphBuilder, term
     from jakkg.model import check_time_point
 
-    g = Graph()
     builder = GraphBuilder(fixture_graphs.corpus)
+    builder.part("test")
     for i, value in enumerate(("P0M", "P9W", "P27M")):
-        builder.add_time(g, URIRef(f"https://e.org/{i}"), JAKKG.timePoint, check_time_point(value))
+        builder.add_time("<https://e.org/g>", f"<https://e.org/{i}>", term(JAKKG.timePoint), check_time_point(value))
+    g = Graph().parse(data="".join(line.replace(" <https://e.org/g> .", " .") for line in builder.built.parts["test"]),
+                      format="nt")
     assert sorted(str(o) for o in g.objects()) == ["P0D", "P2Y3M", "P63D"]
     with pytest.raises(ValueError, match="no fractions"):
         check_time_point("P1.8Y")

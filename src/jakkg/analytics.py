@@ -22,6 +22,7 @@ graphs built in the tests as well as on the real one.
 """
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
     import networkx as nx
 
 EdgeRef = tuple[str, str, str]  # (u, v, key)
+# The report lists at most this many mechanistic paths (the best supported) and
+# this many items (studies, papers, claims) in one table cell; the counts are complete.
+MAX_PATHS_LISTED = 200
+MAX_CELL_ITEMS = 20
 
 
 @dataclass(frozen=True)
@@ -87,13 +92,19 @@ def _forward_edges(G: nx.MultiDiGraph, u: str) -> dict[str, list[EdgeRef]]:
     return out
 
 
-def mechanistic_paths(G: nx.MultiDiGraph, style: GraphStyle | None = None) -> list[MechanisticPath]:
+def mechanistic_paths(G: nx.MultiDiGraph, style: GraphStyle | None = None, limit: int | None = None) -> list[MechanisticPath]:
     """Every maximal drug -> kinase -> ... path (see the module docstring).
 
     Layers strictly increase along a path, so a path has at most one node
-    per layer and the search is bounded by the number of layers.
+    per layer and the search is bounded by the number of layers. The number
+    of paths, though, is a product of branchings and grows much faster than
+    the graph (77 on the seed corpus, 5,825 at 10,000 synthetic claims). With
+    a ``limit`` and more paths than that, only the ``limit`` best supported
+    ones are found (:func:`strongest_paths`), without enumerating the rest.
     """
     style = style or graph_style()
+    if limit is not None and count_mechanistic_paths(G, style) > limit:
+        return strongest_paths(G, style, limit)
     paths: list[MechanisticPath] = []
 
     def walk(nodes: list[str], hops: list[tuple[EdgeRef, ...]]) -> None:
@@ -103,13 +114,87 @@ def mechanistic_paths(G: nx.MultiDiGraph, style: GraphStyle | None = None) -> li
             if len(nodes) >= 3 and through_kinase:
                 paths.append(MechanisticPath(tuple(nodes), tuple(hops)))
             return
-        for v in sorted(nxt, key=lambda n: (_layer(G, n), G.nodes[n]["label"].lower(), n)):
+        for v in sorted(nxt, key=lambda n: _node_key(G, n)):
             walk(nodes + [v], hops + [tuple(sorted(nxt[v]))])
 
-    for d in drugs(G, style):
-        for v, edges in sorted(_forward_edges(G, d).items()):
-            if G.nodes[v]["category"] in style.kinase_categories:
-                walk([d, v], [tuple(sorted(edges))])
+    for d, k, edges in _path_starts(G, style):
+        walk([d, k], [edges])
+    return paths
+
+
+def _node_key(G: nx.MultiDiGraph, n: str) -> tuple[int, str, str]:
+    """The order of a path's next nodes: column, label, id."""
+    return (_layer(G, n), G.nodes[n]["label"].lower(), n)
+
+
+def _path_starts(G: nx.MultiDiGraph, style: GraphStyle) -> list[tuple[str, str, tuple[EdgeRef, ...]]]:
+    """(drug, kinase, edges) for each drug -> kinase hop a path can start with: drugs by label, kinases by id."""
+    return [(d, k, tuple(sorted(edges))) for d in drugs(G, style) for k, edges in sorted(_forward_edges(G, d).items())
+            if G.nodes[k]["category"] in style.kinase_categories]
+
+
+def count_mechanistic_paths(G: nx.MultiDiGraph, style: GraphStyle | None = None) -> int:
+    """How many paths :func:`mechanistic_paths` would list, counted without listing them.
+
+    Dynamic programming over the columns, right to left: the number of
+    maximal paths from a node is 1 if no edge leads on, else the sum over the
+    nodes it leads to. Linear in the edges, whatever the number of paths.
+    """
+    style = style or graph_style()
+    onward = _paths_onward(G)
+    return sum(onward[k] for _, k, _ in _path_starts(G, style) if _forward_edges(G, k))
+
+
+def _paths_onward(G: nx.MultiDiGraph) -> dict[str, int]:
+    """Node -> the number of maximal forward paths that start at it."""
+    onward: dict[str, int] = {}
+    for n in sorted(G, key=lambda n: -_layer(G, n)):  # later columns first: a path's next node is always further right
+        nxt = _forward_edges(G, n)
+        onward[n] = sum(onward[v] for v in nxt) if nxt else 1
+    return onward
+
+
+def _hop_strength(G: nx.MultiDiGraph, hop: tuple[EdgeRef, ...]) -> tuple[int, int]:
+    """How well a hop is supported: its independent sources (best parallel edge), then its claims (all parallel edges)."""
+    return (max(G.edges[e]["n_sources"] for e in hop), sum(G.edges[e]["n_claims"] for e in hop))
+
+
+def strongest_paths(G: nx.MultiDiGraph, style: GraphStyle | None, limit: int) -> list[MechanisticPath]:
+    """The ``limit`` maximal paths whose weakest hop is best supported (sources, then claims), best first.
+
+    A path is only as strong as its weakest hop. For every node the
+    strongest weakest hop of any way on from it is computed first (right to
+    left, linear); a best-first search then extends the partial path whose
+    best possible completion is strongest, so complete paths come out in
+    order of strength and the search stops after ``limit`` of them. Ties keep
+    the order of the full listing (drug by label, kinase by id, then each
+    further node by column and label).
+    """
+    style = style or graph_style()
+    top = (float("inf"), float("inf"))
+    best_on: dict[str, tuple[float, float]] = {}
+    for n in sorted(G, key=lambda n: -_layer(G, n)):
+        nxt = _forward_edges(G, n)
+        best_on[n] = max((min(_hop_strength(G, tuple(es)), best_on[v]) for v, es in nxt.items()), default=top)
+    heap: list[tuple[Any, ...]] = []
+    drug_rank = {d: i for i, d in enumerate(drugs(G, style))}
+    for d, k, edges in _path_starts(G, style):
+        if _forward_edges(G, k):  # a path must go on past its kinase
+            weakest = _hop_strength(G, edges)
+            bound = min(weakest, best_on[k])
+            heapq.heappush(heap, (-bound[0], -bound[1], (drug_rank[d], k), weakest, (d, k), (edges,)))
+    paths: list[MechanisticPath] = []
+    while heap and len(paths) < limit:
+        _, _, key, weakest, nodes, hops = heapq.heappop(heap)
+        nxt = _forward_edges(G, nodes[-1])
+        if not nxt:
+            paths.append(MechanisticPath(nodes, hops))
+            continue
+        for v, es in nxt.items():
+            hop = tuple(sorted(es))
+            w = min(weakest, _hop_strength(G, hop))
+            bound = min(w, best_on[v])
+            heapq.heappush(heap, (-bound[0], -bound[1], key + (_node_key(G, v),), w, nodes + (v,), hops + (hop,)))
     return paths
 
 
@@ -214,7 +299,7 @@ def summary_statistics(G: nx.MultiDiGraph, style: GraphStyle | None = None) -> l
         ("papers behind the edges", len({s for _, _, d in edges for s in d["sources"]})),
         ("studies credited", len({s for _, _, d in edges for s in d["studies"]})),
         ("weakly connected components", nx.number_weakly_connected_components(G) if len(G) else 0),
-        ("mechanistic paths", len(mechanistic_paths(G, style))),
+        ("mechanistic paths", count_mechanistic_paths(G, style)),
         ("drugs with disagreeing evidence", len(disagreeing_drugs(G, style))),
     ]
     for cat, n in sorted(Counter(d["category"] for _, d in G.nodes(data=True)).items()):
@@ -242,6 +327,18 @@ def _label(G: nx.MultiDiGraph, n: str) -> str:
     return str(G.nodes[n]["label"]) if n in G else n
 
 
+def _items(values: list[str], cap: int | None = None) -> str:
+    """A list for a table cell, at most ``cap`` items and a count of the rest.
+
+    A table pads every row to its widest cell, so one edge with a hundred
+    studies would otherwise widen all rows: the report would grow as rows
+    times the longest list, not with the corpus.
+    """
+    cap = cap or MAX_CELL_ITEMS
+    shown = ", ".join(values[:cap])
+    return shown + (f", ... (+{len(values) - cap} more)" if len(values) > cap else "")
+
+
 def _edge_text(G: nx.MultiDiGraph, key: str) -> str:
     return key.replace("|", " ")
 
@@ -251,8 +348,12 @@ def summary_report(G: nx.MultiDiGraph, style: GraphStyle | None = None) -> str:
     style = style or graph_style()
     parts = ["Summary", format_table(["measure", "value"], summary_statistics(G, style))]
 
-    paths = mechanistic_paths(G, style)
-    parts += ["", "Mechanistic paths (drug -> kinase -> pathway -> disease/phenotype/outcome)",
+    paths = mechanistic_paths(G, style, limit=MAX_PATHS_LISTED)
+    n_paths = count_mechanistic_paths(G, style)
+    title = "Mechanistic paths (drug -> kinase -> pathway -> disease/phenotype/outcome)"
+    if len(paths) < n_paths:
+        title += f": the {len(paths)} best supported of {n_paths}, ranked by their weakest hop (independent sources, then claims)"
+    parts += ["", title,
               format_table(["drug", "path", "claims per hop", "weakest hop: claims", "weakest hop: sources"], [
                   (_label(G, p.drug), " -> ".join(_label(G, n) for n in p.nodes[1:]),
                    ",".join(str(sum(G.edges[e]["n_claims"] for e in hop)) for hop in p.hops),
@@ -261,7 +362,7 @@ def summary_report(G: nx.MultiDiGraph, style: GraphStyle | None = None) -> str:
     rows = sorted(G.edges(keys=True, data=True), key=lambda e: (-e[3]["n_sources"], -e[3]["n_claims"], _label(G, e[0]).lower(), e[2], _label(G, e[1]).lower()))
     parts += ["", "Evidence per edge (independent sources = distinct studies credited)",
               format_table(["subject", "relation", "object", "claims", "sources", "studies credited", "papers read", "n/N"], [
-                  (_label(G, u), _edge_text(G, k), _label(G, v), d["n_claims"], d["n_sources"], ", ".join(d["studies"]), ", ".join(d["sources"]), ", ".join(d["n_of_N"]))
+                  (_label(G, u), _edge_text(G, k), _label(G, v), d["n_claims"], d["n_sources"], _items(d["studies"]), _items(d["sources"]), _items(d["n_of_N"]))
                   for u, v, k, d in rows])]
 
     dis = disagreements(G, style)
@@ -270,5 +371,5 @@ def summary_report(G: nx.MultiDiGraph, style: GraphStyle | None = None) -> str:
                   (", ".join(_label(G, d) for d in row.drugs), row.kind,
                    " / ".join(_label(G, s) for s in row.subjects), " / ".join(row.predicates),
                    " / ".join(_label(G, o) for o in row.objects),
-                   ", ".join(row.claims_for), ", ".join(row.claims_against), ", ".join(row.sources)) for row in dis])]
+                   _items(row.claims_for), _items(row.claims_against), _items(row.sources)) for row in dis])]
     return "\n".join(parts) + "\n"

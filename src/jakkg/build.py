@@ -14,21 +14,32 @@ Each claim becomes four named graphs (nanopublication schema):
 
 Entities, papers, studies, cohorts and patients go in one shared graph
 (``…/graph/corpus``). No blank nodes are made, so output is deterministic.
+
+The builder writes N-Quads text, not rdflib terms: formatting a line costs
+well under a microsecond, where adding an rdflib term costs several, and
+stores (Oxigraph) and validators parse N-Quads in bulk at about a million
+quads a second. The text is kept in parts -- the records every paper shares
+(entities, studies) and one part per paper (its cohorts, patients and
+claims) -- so a later stage can validate or cache paper by paper.
+:func:`build_dataset` parses the same text into an rdflib Dataset for the
+reference engines and the tests.
 """
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
+from functools import lru_cache
+from typing import Iterable, Iterator
 
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from . import __version__
 from .identifiers import DATA, VOCAB, expand
 from .load import Corpus
-from .model import Claim, Cohort, Entity, Patient, PValue, Stat, Study
-from .quotes import QuoteMatch
+from .model import Claim, Cohort, Entity, Measurement, Patient, PValue, Stat, Study
 
 JAKKG = Namespace(VOCAB)
 JAKDM = Namespace(DATA)
@@ -58,9 +69,14 @@ STAT_NUMBERS = {
     "q3": JAKKG.q3,
     "min": JAKKG.min,
     "max": JAKKG.max,
+    "above": JAKKG.above,  # strict bounds (> and <); min and max are inclusive
+    "below": JAKKG.below,
     "out_of": JAKKG.outOf,
 }
 PREFIXES = {
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "xsd": Namespace(str(XSD)),
     "jakkg": JAKKG,
     "jakdm": JAKDM,
     "claim": JAKDM["claim/"],
@@ -119,208 +135,371 @@ def patient_iri(patient_id: str) -> URIRef:
     return JAKDM[f"patient/{patient_id}"]
 
 
-def decimal(value: Decimal | int) -> Literal:
+# -- N-Triples terms ------------------------------------------------------------
+def iri(value: str) -> str:
+    """An IRI as an N-Triples term."""
+    return f"<{value}>"
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def literal(text: str, datatype: str | None = None) -> str:
+    """A literal as an N-Triples term; plain strings are xsd:string."""
+    quoted = '"' + text.translate(_ESCAPES) + '"'
+    return f"{quoted}^^<{datatype}>" if datatype else quoted
+
+
+def decimal(value: Decimal | int) -> str:
     """A typed xsd:decimal literal in canonical form ('27.0', '0.0001').
 
     The canonical form always has a decimal point, so Turtle, TriG and
     N-Triples carry the same lexical value (Turtle's decimal shorthand needs it).
     """
     text = format(Decimal(value), "f")
-    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+    return literal(text if "." in text else text + ".0", str(XSD.decimal))
 
 
-def count(value: int) -> Literal:
-    return Literal(str(value), datatype=XSD.nonNegativeInteger)
+def count(value: int) -> str:
+    return literal(str(value), str(XSD.nonNegativeInteger))
+
+
+def boolean(value: bool) -> str:
+    return literal("true" if value else "false", str(XSD.boolean))
+
+
+@lru_cache(maxsize=None)
+def term(node: URIRef) -> str:
+    """An rdflib IRI (vocabulary terms) as an N-Triples term, formatted once."""
+    return f"<{node}>"
+
+
+T = term  # short alias: vocabulary IRI -> N-Triples term
+TYPE, LABEL = T(RDF.type), T(RDFS.label)
+CORPUS = T(CORPUS_GRAPH)
+STAT_FIELDS_T = {name: T(prop) for name, prop in STAT_PROPERTIES.items()}
+STAT_NUMBERS_T = {name: T(prop) for name, prop in STAT_NUMBERS.items()}
+SHARED = ""  # the part key of the records every paper shares (entities, studies)
+
+
+@dataclass
+class BuiltGraph:
+    """The corpus as N-Quads text, in parts: shared records and one part per paper.
+
+    Each part is a list of lines ``S P O G .``; the whole graph is their
+    concatenation, in any order (a graph is a set).
+    """
+
+    parts: dict[str, list[str]] = field(default_factory=dict)
+    records: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # record term -> (part, first line, end)
+    links: dict[str, set[str]] = field(default_factory=dict)  # record term -> the terms it refers to
+    claims: int = 0
+    cohorts: int = 0
+    patients: int = 0
+    papers: int = 0
+
+    def nquads(self, part: str | None = None) -> str:
+        """N-Quads text of one part, or of the whole graph."""
+        keys = [part] if part is not None else sorted(self.parts)
+        return "".join(line for key in keys for line in self.parts.get(key, ()))
+
+    def ntriples(self, parts: Iterable[str] | None = None) -> str:
+        """N-Triples text of the merged graph (or of some parts): each line without its graph."""
+        keys = sorted(self.parts) if parts is None else parts
+        return "".join(line[: line.rindex(" <", 0, -3)] + " .\n" for key in keys for line in self.parts.get(key, ()))
+
+    def __len__(self) -> int:
+        return sum(len(lines) for lines in self.parts.values())
+
+    def record_lines(self, term: str) -> list[str]:
+        part, start, end = self.records[term]
+        return self.parts[part][start:end]
+
+    def partitions(self) -> dict[str, list[str]]:
+        """Per part, its own lines and, as context, the lines of every record of another part it
+        refers to or that refers to one of its records (one hop).
+
+        A SHACL shape on a record looks at that record's nodes and at what it
+        names (a cohort's type, a source paper's DOI) or what names it (the
+        patients of a cohort), never further, and no shape on an entity or a
+        study looks at what names it (the shared part has no such context); so the results of a part's own
+        records are the same in its partition as in the whole graph. The tests
+        hold the partitioned validation to pySHACL on the whole graph.
+        """
+        owner = {term: part for term, (part, _, _) in self.records.items()}
+        context: dict[str, set[str]] = {part: set() for part in self.parts}
+        for source, targets in self.links.items():
+            for target in targets:
+                if target in owner and owner[target] != owner[source]:
+                    context[owner[source]].add(target)
+                    if owner[target] != SHARED:  # entities and studies: no shape looks at who names them
+                        context[owner[target]].add(source)
+        return {part: lines + [line for term in sorted(context[part]) for line in self.record_lines(term)]
+                for part, lines in self.parts.items()}
+
+    def owner(self, term: str) -> str | None:
+        """The part whose record ``term`` is."""
+        found = self.records.get(term)
+        return found[0] if found else None
 
 
 class GraphBuilder:
-    """Adds a corpus to an rdflib Dataset; one method per kind of record."""
+    """Writes a corpus as N-Quads lines; one method per kind of record."""
 
     def __init__(self, corpus: Corpus):
         self.corpus = corpus
-        self.ds = Dataset()
-        for prefix, ns in PREFIXES.items():
-            self.ds.bind(prefix, ns, override=True)
-        self.shared = self.ds.graph(CORPUS_GRAPH)
+        self.built = BuiltGraph()
+        self.lines: list[str] = self.part(SHARED)
+        self.owned: list[str] = []  # lines of nodes a record owns, written after the record's own
+        self.current: str | None = None  # the record being written
+        self._nodes: dict[str, str] = {}
+
+    def part(self, key: str) -> list[str]:
+        """Direct the following lines to part ``key`` (a paper id, or SHARED)."""
+        self.lines = self.built.parts.setdefault(key, [])
+        return self.lines
+
+    def add(self, g: str, s: str, p: str, o: str) -> None:
+        self.lines.append(f"{s} {p} {o} {g} .\n")
+
+    @contextmanager
+    def owned_node(self) -> Iterator[None]:
+        """Write the block's lines after the current record's own, so each subject's lines stay together.
+
+        Serializers then write every subject once per graph without the
+        builder's output having to be grouped or sorted.
+        """
+        lines, self.lines = self.lines, self.owned
+        try:
+            yield
+        finally:
+            self.lines = lines
+
+    def end_record(self) -> None:
+        self.lines.extend(self.owned)
+        self.owned.clear()
 
     # -- references --------------------------------------------------------
     def node(self, key: str) -> URIRef:
         """The IRI of whatever a key names: entity, cohort or patient."""
+        return URIRef(self.ref(key)[1:-1])
+
+    def ref(self, key: str) -> str:
+        """:meth:`node` as an N-Triples term, resolved once per key."""
+        if (found := self._nodes.get(key)) is not None:
+            return self.to(found)
         c = self.corpus
         if key in c.cohorts:
-            return cohort_iri(key)
-        if key in c.patients:
-            return patient_iri(key)
-        entity = c.resolve(key)
-        assert entity is not None, key  # guaranteed by load_corpus
-        return URIRef(expand(entity.curie))  # type: ignore[arg-type]
+            found = T(cohort_iri(key))
+        elif key in c.patients:
+            found = T(patient_iri(key))
+        else:
+            entity = c.resolve(key)
+            assert entity is not None, key  # guaranteed by load_corpus
+            found = iri(expand(entity.curie))  # type: ignore[arg-type]
+        self._nodes[key] = found
+        return self.to(found)
+
+    # -- records and the references between them ---------------------------------
+    def to(self, target: str) -> str:
+        """A reference from the record being written to ``target``; returns ``target``.
+
+        Validation checks a paper with the records it refers to, and those that
+        refer to it, as context (see :meth:`BuiltGraph.partition`).
+        """
+        if self.current is not None and target != self.current:
+            self.built.links.setdefault(self.current, set()).add(target)
+        return target
+
+    @contextmanager
+    def record(self, term: str, part: str) -> Iterator[None]:
+        """Write one record (entity, study, cohort, patient, claim) into ``part`` and index its lines."""
+        self.part(part)
+        self.current, start = term, len(self.lines)
+        try:
+            yield
+        finally:
+            self.built.records[term] = (part, start, len(self.lines))
+            self.current = None
 
     # -- shared records ------------------------------------------------------
     def add_entities(self) -> None:
-        g = self.shared
         for entity in self.corpus.entities.values():
-            iri = URIRef(expand(entity.curie))  # type: ignore[arg-type]
-            g.add((iri, RDF.type, self.corpus.vocab.categories[entity.category]))
-            g.add((iri, RDFS.label, Literal(entity.label)))
-            g.add((iri, DCTERMS.identifier, Literal(entity.curie)))
-            g.add((iri, JAKKG.curationKey, Literal(entity.key)))
-            g.add((iri, JAKKG.verificationStatus, Literal("verified" if entity.verified else "unverified")))
-            for syn in entity.synonyms:
-                g.add((iri, SKOS.altLabel, Literal(syn)))
-            for xref in entity.xrefs:
-                if (x := expand(xref)) is not None:
-                    g.add((iri, SKOS.closeMatch, URIRef(x)))
-            if entity.note:
-                g.add((iri, SKOS.editorialNote, Literal(entity.note)))
-            self.add_located(g, iri, entity)
+            with self.record(iri(expand(entity.curie)), SHARED):  # type: ignore[arg-type]
+                self.add_entity(entity)
+
+    def add_entity(self, entity: Entity) -> None:
+        g, add, s = CORPUS, self.add, self.current or ""  # s: the entity's IRI (see add_entities)
+        add(g, s, TYPE, T(self.corpus.vocab.categories[entity.category]))
+        add(g, s, LABEL, literal(entity.label))
+        add(g, s, T(DCTERMS.identifier), literal(entity.curie))
+        add(g, s, T(JAKKG.curationKey), literal(entity.key))
+        add(g, s, T(JAKKG.verificationStatus), literal("verified" if entity.verified else "unverified"))
+        for syn in entity.synonyms:
+            add(g, s, T(SKOS.altLabel), literal(syn))
+        for xref in entity.xrefs:
+            if (x := expand(xref)) is not None:
+                add(g, s, T(SKOS.closeMatch), iri(x))
+        if entity.note:
+            add(g, s, T(SKOS.editorialNote), literal(entity.note))
+        self.add_located(g, s, entity)
 
     def add_studies(self) -> None:
-        g = self.shared
         for study in self.corpus.all_studies().values():
-            iri = study_iri(study.id)
-            in_corpus = study.id in self.corpus.papers
-            g.add((iri, RDF.type, JAKKG.SourcePaper if in_corpus else JAKKG.Study))
-            g.add((iri, RDF.type, JAKKG.Study))
-            g.add((iri, DCTERMS.bibliographicCitation, Literal(study.citation)))
-            g.add((iri, RDFS.label, Literal(study_label(study))))
-            if study.year:
-                g.add((iri, DCTERMS.date, Literal(str(study.year), datatype=XSD.gYear)))
-            if study.doi:
-                g.add((iri, BIBO.doi, Literal(study.doi)))
-                g.add((iri, DCTERMS.identifier, Literal(f"doi:{study.doi}")))
-            for design in study.design:
-                g.add((iri, JAKKG.studyDesign, self.node(design)))
-            if study.publication_type:
-                g.add((iri, DCTERMS.type, Literal(study.publication_type)))
-            if study.seed:
-                g.add((iri, JAKKG.seedText, Literal(study.seed)))
-            if study.license:
-                g.add((iri, DCTERMS.license, Literal(study.license)))
-            if in_corpus:
-                g.add((iri, JAKKG.reportsStudy, iri))
+            with self.record(T(study_iri(study.id)), SHARED):
+                self.add_study(study)
+
+    def add_study(self, study: Study) -> None:
+        g, add, s = CORPUS, self.add, self.current or ""
+        in_corpus = study.id in self.corpus.papers
+        add(g, s, TYPE, T(JAKKG.SourcePaper if in_corpus else JAKKG.Study))
+        add(g, s, TYPE, T(JAKKG.Study))
+        add(g, s, T(DCTERMS.bibliographicCitation), literal(study.citation))
+        add(g, s, LABEL, literal(study_label(study)))
+        if study.year:
+            add(g, s, T(DCTERMS.date), literal(str(study.year), str(XSD.gYear)))
+        if study.doi:
+            add(g, s, T(BIBO.doi), literal(study.doi))
+            add(g, s, T(DCTERMS.identifier), literal(f"doi:{study.doi}"))
+        for design in study.design:
+            add(g, s, T(JAKKG.studyDesign), self.ref(design))
+        if study.publication_type:
+            add(g, s, T(DCTERMS.type), literal(study.publication_type))
+        if study.seed:
+            add(g, s, T(JAKKG.seedText), literal(study.seed))
+        if study.license:
+            add(g, s, T(DCTERMS.license), literal(study.license))
+        if in_corpus:
+            add(g, s, T(JAKKG.reportsStudy), s)
 
     def add_cohort(self, cohort: Cohort) -> None:
-        g = self.shared
-        iri = cohort_iri(cohort.id)
-        g.add((iri, RDF.type, JAKKG.Cohort))
-        g.add((iri, RDFS.label, Literal(cohort.label)))
-        g.add((iri, JAKKG.sampleSize, count(cohort.size)))
-        g.add((iri, JAKKG.diagnosis, self.node(cohort.disease)))
+        g, add = CORPUS, self.add
+        s = T(cohort_iri(cohort.id))
+        add(g, s, TYPE, T(JAKKG.Cohort))
+        add(g, s, LABEL, literal(cohort.label))
+        if cohort.size is not None:  # a population named but not counted has no size
+            add(g, s, T(JAKKG.sampleSize), count(cohort.size))
+        add(g, s, T(JAKKG.diagnosis), self.ref(cohort.disease))
         for drug in cohort.drugs:
-            g.add((iri, JAKKG.treatedWith, self.node(drug)))
+            add(g, s, T(JAKKG.treatedWith), self.ref(drug))
         for design in cohort.design:
-            g.add((iri, JAKKG.studyDesign, self.node(design)))
-        g.add((iri, JAKKG.studiedIn, study_iri(cohort.attributed_to or self.corpus.source_of[cohort.id])))
-        self.add_located(g, iri, cohort)
-        self.add_quotes(g, iri, cohort.id, cohort.quote)
+            add(g, s, T(JAKKG.studyDesign), self.ref(design))
+        add(g, s, T(JAKKG.studiedIn), self.to(T(study_iri(cohort.attributed_to or self.corpus.source_of[cohort.id]))))
+        self.add_located(g, s, cohort)
+        self.add_quotes(g, s, cohort.id, cohort.quote)
 
     def add_patient(self, patient: Patient) -> None:
-        g = self.shared
-        iri = patient_iri(patient.id)
-        g.add((iri, RDF.type, JAKKG.Patient))
-        g.add((iri, RDFS.label, Literal(patient.label or f"patient {patient.id}")))
-        g.add((iri, JAKKG.memberOf, cohort_iri(patient.cohort)))
-        g.add((iri, JAKKG.diagnosis, self.node(patient.disease)))
+        g, add = CORPUS, self.add
+        base = str(patient_iri(patient.id))
+        s = iri(base)
+        add(g, s, TYPE, T(JAKKG.Patient))
+        add(g, s, LABEL, literal(patient.label or f"patient {patient.id}"))
+        add(g, s, T(JAKKG.memberOf), self.to(T(cohort_iri(patient.cohort))))
+        add(g, s, T(JAKKG.diagnosis), self.ref(patient.disease))
         if patient.age_years is not None:
-            g.add((iri, JAKKG.ageYears, decimal(patient.age_years)))
+            add(g, s, T(JAKKG.ageYears), decimal(patient.age_years))
         if patient.sex:
-            g.add((iri, JAKKG.sex, Literal(patient.sex)))
+            add(g, s, T(JAKKG.sex), literal(patient.sex))
         if patient.disease_duration_years is not None:
-            g.add((iri, JAKKG.diseaseDurationYears, decimal(patient.disease_duration_years)))
+            add(g, s, T(JAKKG.diseaseDurationYears), decimal(patient.disease_duration_years))
         if patient.seronegative:
-            g.add((iri, JAKKG.seronegative, Literal(True)))
+            add(g, s, T(JAKKG.seronegative), boolean(True))
         for antigen in patient.autoantibodies:
-            g.add((iri, JAKKG.hasAutoantibodyAgainst, self.node(antigen)))
+            add(g, s, T(JAKKG.hasAutoantibodyAgainst), self.ref(antigen))
         for drug in patient.previous_treatments:
-            g.add((iri, JAKKG.previouslyTreatedWith, self.node(drug)))
+            add(g, s, T(JAKKG.previouslyTreatedWith), self.ref(drug))
         for drug in patient.drugs:
-            g.add((iri, JAKKG.treatedWith, self.node(drug)))
+            add(g, s, T(JAKKG.treatedWith), self.ref(drug))
         if patient.dose:
-            self.add_stat(g, iri, "dose", patient.dose)
+            self.add_stat(g, base, "dose", patient.dose)
         for m in patient.measurements:
-            node = URIRef(f"{iri}/measurement/{_safe(m.instrument)}-{_safe(m.time)}")
-            g.add((iri, JAKKG.measurement, node))
-            g.add((node, RDF.type, JAKKG.PatientMeasurement))
-            g.add((node, JAKKG.instrument, self.node(m.instrument)))
-            self.add_time(g, node, JAKKG.statisticTime, m.time)
-            g.add((node, JAKKG.singleValue, decimal(m.value)))
-            if m.sd is not None:
-                g.add((node, JAKKG.sd, decimal(m.sd)))
-            if m.out_of is not None:
-                g.add((node, JAKKG.outOf, decimal(m.out_of)))
-            if m.unit:
-                g.add((node, JAKKG.unit, Literal(m.unit)))
+            node = iri(f"{base}/measurement/{_safe(m.instrument)}-{_safe(m.time)}")
+            add(g, s, T(JAKKG.measurement), node)
+            with self.owned_node():
+                self.add_measurement(g, node, m)
         if patient.attributed_to:
-            g.add((iri, JAKKG.attributedTo, study_iri(patient.attributed_to)))
-        g.add((iri, PROV.wasDerivedFrom, study_iri(self.corpus.source_of[patient.id])))
-        self.add_located(g, iri, patient)
-        self.add_quotes(g, iri, patient.id, patient.quote)
+            add(g, s, T(JAKKG.attributedTo), self.to(T(study_iri(patient.attributed_to))))
+        add(g, s, T(PROV.wasDerivedFrom), self.to(T(study_iri(self.corpus.source_of[patient.id]))))
+        self.add_located(g, s, patient)
+        self.end_record()
+        self.add_quotes(g, s, patient.id, patient.quote)
+
+    def add_measurement(self, g: str, node: str, m: Measurement) -> None:
+        add = self.add
+        add(g, node, TYPE, T(JAKKG.PatientMeasurement))
+        add(g, node, T(JAKKG.instrument), self.ref(m.instrument))
+        self.add_time(g, node, T(JAKKG.statisticTime), m.time)
+        add(g, node, T(JAKKG.singleValue), decimal(m.value))
+        if m.sd is not None:
+            add(g, node, T(JAKKG.sd), decimal(m.sd))
+        if m.out_of is not None:
+            add(g, node, T(JAKKG.outOf), decimal(m.out_of))
+        if m.unit:
+            add(g, node, T(JAKKG.unit), literal(m.unit))
 
     # -- claims ----------------------------------------------------------------
     def add_claim(self, claim: Claim) -> None:
-        c, vocab = self.corpus, self.corpus.vocab
-        np_iri, iri = nanopub_iri(claim.id), claim_iri(claim.id)
-        head = self.ds.graph(part_iri(claim.id, "Head"))
-        assertion = self.ds.graph(part_iri(claim.id, "assertion"))
-        provenance = self.ds.graph(part_iri(claim.id, "provenance"))
-        pubinfo = self.ds.graph(part_iri(claim.id, "pubinfo"))
+        c, vocab, add = self.corpus, self.corpus.vocab, self.add
+        np_iri, s = T(nanopub_iri(claim.id)), T(claim_iri(claim.id))
+        head, a, provenance, pubinfo = (T(part_iri(claim.id, part)) for part in ("Head", "assertion", "provenance", "pubinfo"))
 
-        head.add((np_iri, RDF.type, NP.Nanopublication))
-        head.add((np_iri, NP.hasAssertion, assertion.identifier))
-        head.add((np_iri, NP.hasProvenance, provenance.identifier))
-        head.add((np_iri, NP.hasPublicationInfo, pubinfo.identifier))
+        add(head, np_iri, TYPE, T(NP.Nanopublication))
+        add(head, np_iri, T(NP.hasAssertion), a)
+        add(head, np_iri, T(NP.hasProvenance), provenance)
+        add(head, np_iri, T(NP.hasPublicationInfo), pubinfo)
 
-        s, o = self.node(claim.subject), self.node(claim.object)
-        p = vocab.predicates[claim.predicate].iri
+        subj, obj = self.ref(claim.subject), self.ref(claim.object)
+        pred = T(vocab.predicates[claim.predicate].iri)
         if not claim.negated:
-            assertion.add((s, p, o))
-        a = assertion
-        a.add((iri, RDF.type, JAKKG.Claim))
-        a.add((iri, RDF.type, vocab.claim_categories[claim.category]))
-        a.add((iri, RDF.subject, s))
-        a.add((iri, RDF.predicate, p))
-        a.add((iri, RDF.object, o))
-        a.add((iri, RDFS.label, Literal(self.claim_label(claim))))
-        a.add((iri, JAKKG.negated, Literal(claim.negated)))
-        a.add((iri, JAKKG.hedging, vocab.hedging[claim.hedging]))
+            add(a, subj, pred, obj)
+        add(a, s, TYPE, T(JAKKG.Claim))
+        add(a, s, TYPE, T(vocab.claim_categories[claim.category]))
+        add(a, s, T(RDF.subject), subj)
+        add(a, s, T(RDF.predicate), pred)
+        add(a, s, T(RDF.object), obj)
+        add(a, s, LABEL, literal(self.claim_label(claim)))
+        add(a, s, T(JAKKG.negated), boolean(claim.negated))
+        add(a, s, T(JAKKG.hedging), T(vocab.hedging[claim.hedging]))
         if claim.direction:
-            a.add((iri, JAKKG.direction, vocab.directions[claim.direction]))
+            add(a, s, T(JAKKG.direction), T(vocab.directions[claim.direction]))
         if claim.population:
-            a.add((iri, JAKKG.population, self.node(claim.population)))
+            add(a, s, T(JAKKG.population), self.ref(claim.population))
         if claim.instrument:
-            a.add((iri, JAKKG.instrument, self.node(claim.instrument)))
+            add(a, s, T(JAKKG.instrument), self.ref(claim.instrument))
         if claim.n is not None:
-            a.add((iri, JAKKG.responders, count(claim.n)))
+            add(a, s, T(JAKKG.responders), count(claim.n))
         if claim.N is not None:
-            a.add((iri, JAKKG.sampleSize, count(claim.N)))
+            add(a, s, T(JAKKG.sampleSize), count(claim.N))
         if claim.percent is not None:
-            a.add((iri, JAKKG.percentage, decimal(claim.percent)))
+            add(a, s, T(JAKKG.percentage), decimal(claim.percent))
+        base = str(claim_iri(claim.id))
         for name in STAT_FIELDS:
             if (stat := getattr(claim, name)) is not None:
-                self.add_stat(a, iri, name, stat)
+                self.add_stat(a, base, name, stat)
         if claim.p_value is not None:
-            self.add_p_value(a, iri, claim.p_value)
+            self.add_p_value(a, base, claim.p_value)
         if claim.time_point:
-            self.add_time(a, iri, JAKKG.timePoint, claim.time_point)
+            self.add_time(a, s, T(JAKKG.timePoint), claim.time_point)
         for other in claim.disagrees_with:
-            a.add((iri, JAKKG.disagreesWith, claim_iri(other)))
+            add(a, s, T(JAKKG.disagreesWith), self.to(T(claim_iri(other))))
         if claim.note:
-            a.add((iri, SKOS.editorialNote, Literal(claim.note)))
+            add(a, s, T(SKOS.editorialNote), literal(claim.note))
+        self.end_record()
 
-        paper = study_iri(c.source_of[claim.id])
-        for subject in (assertion.identifier, iri):
-            provenance.add((subject, PROV.wasDerivedFrom, paper))
-        provenance.add((iri, DCTERMS.source, paper))
+        paper = self.to(T(study_iri(c.source_of[claim.id])))
+        for subject in (a, s):
+            add(provenance, subject, T(PROV.wasDerivedFrom), paper)
+        add(provenance, s, T(DCTERMS.source), paper)
         if claim.attributed_to:
-            provenance.add((iri, JAKKG.attributedTo, study_iri(claim.attributed_to)))
+            add(provenance, s, T(JAKKG.attributedTo), self.to(T(study_iri(claim.attributed_to))))
         evidence = claim.evidence or (ECO_REFERENCED if claim.attributed_to else ECO_OWN_STUDY)
-        provenance.add((iri, JAKKG.evidenceType, URIRef(expand(evidence))))  # type: ignore[arg-type]
-        self.add_quotes(provenance, iri, claim.id, claim.quote)
+        add(provenance, s, T(JAKKG.evidenceType), iri(expand(evidence)))  # type: ignore[arg-type]
+        self.add_quotes(provenance, s, claim.id, claim.quote)
 
-        pubinfo.add((np_iri, DCTERMS.license, LICENSE))
-        pubinfo.add((np_iri, PROV.wasGeneratedBy, URIRef(f"https://w3id.org/jakkg/software/jakkg/{__version__}")))
+        add(pubinfo, np_iri, T(DCTERMS.license), T(LICENSE))
+        add(pubinfo, np_iri, T(PROV.wasGeneratedBy), SOFTWARE)
         self.add_located(pubinfo, np_iri, claim)
-        self.add_located(pubinfo, iri, claim)
+        self.add_located(pubinfo, s, claim)
 
     def claim_label(self, claim: Claim) -> str:
         """A readable one-line label: 'baricitinib inhibits JAK1 (not observed)'."""
@@ -336,73 +515,99 @@ class GraphBuilder:
         return text + (f" ({claim.direction.replace('_', ' ')})" if claim.direction else "")
 
     # -- pieces -------------------------------------------------------------------
-    def add_stat(self, g: Graph, owner: URIRef, name: str, stat: Stat) -> None:
-        node = URIRef(f"{owner}/{name}")
-        g.add((owner, STAT_PROPERTIES[name], node))
-        g.add((node, RDF.type, JAKKG.StatisticalSummary))
-        for field_name, prop in STAT_NUMBERS.items():
-            if (v := getattr(stat, field_name)) is not None:
-                g.add((node, prop, decimal(v)))
-        if stat.unit:
-            g.add((node, JAKKG.unit, Literal(stat.unit)))
-        if stat.frequency:
-            g.add((node, JAKKG.frequency, Literal(stat.frequency)))
-        if stat.time:
-            self.add_time(g, node, JAKKG.statisticTime, stat.time)
+    def add_stat(self, g: str, owner: str, name: str, stat: Stat) -> None:
+        """A statistic as its own node ``OWNER/NAME`` (``owner`` is a bare IRI)."""
+        node = iri(f"{owner}/{name}")
+        self.add(g, iri(owner), STAT_FIELDS_T[name], node)
+        with self.owned_node():
+            self.add(g, node, TYPE, T(JAKKG.StatisticalSummary))
+            for field_name, prop in STAT_NUMBERS_T.items():
+                if (v := getattr(stat, field_name)) is not None:
+                    self.add(g, node, prop, decimal(v))
+            if stat.unit:
+                self.add(g, node, T(JAKKG.unit), literal(stat.unit))
+            if stat.frequency:
+                self.add(g, node, T(JAKKG.frequency), literal(stat.frequency))
+            if stat.time:
+                self.add_time(g, node, T(JAKKG.statisticTime), stat.time)
 
-    def add_p_value(self, g: Graph, owner: URIRef, p: PValue) -> None:
-        node = URIRef(f"{owner}/p-value")
-        g.add((owner, JAKKG.pValue, node))
-        g.add((node, RDF.type, JAKKG.PValue))
-        g.add((node, JAKKG.singleValue, decimal(p.value)))
-        g.add((node, JAKKG.comparator, Literal(p.comparator)))
+    def add_p_value(self, g: str, owner: str, p: PValue) -> None:
+        node = iri(f"{owner}/p-value")
+        self.add(g, iri(owner), T(JAKKG.pValue), node)
+        with self.owned_node():
+            self.add(g, node, TYPE, T(JAKKG.PValue))
+            self.add(g, node, T(JAKKG.singleValue), decimal(p.value))
+            self.add(g, node, T(JAKKG.comparator), literal(p.comparator))
 
-    def add_time(self, g: Graph, owner: URIRef, prop: URIRef, value: str) -> None:
+    def add_time(self, g: str, owner: str, prop: str, value: str) -> None:
+        """A named time point (baseline ...) or the paper's xsd:duration as written."""
         if value in self.corpus.vocab.time_points:
-            g.add((owner, JAKKG.timePointLabel, self.corpus.vocab.time_points[value]))
+            self.add(g, owner, T(JAKKG.timePointLabel), T(self.corpus.vocab.time_points[value]))
         else:
-            # normalize=False: rdflib would rewrite the lexical form through isodate,
-            # which turns P1.8Y into P1Y and P0M into P0D; keep what the paper says.
-            g.add((owner, prop, Literal(value, datatype=XSD.duration, normalize=False)))
+            self.add(g, owner, prop, literal(value, str(XSD.duration)))
 
-    def add_located(self, g: Graph, iri: URIRef, record: Claim | Cohort | Patient | Entity) -> None:
-        g.add((iri, JAKKG.curationFile, Literal(record.file)))
-        g.add((iri, JAKKG.curationLine, Literal(str(record.line), datatype=XSD.positiveInteger)))
+    def add_located(self, g: str, s: str, record: Claim | Cohort | Patient | Entity) -> None:
+        self.add(g, s, T(JAKKG.curationFile), literal(record.file))
+        self.add(g, s, T(JAKKG.curationLine), literal(str(record.line), str(XSD.positiveInteger)))
 
-    def add_quotes(self, g: Graph, target: URIRef, record_id: str, quotes: Iterable[str]) -> None:
+    def add_quotes(self, g: str, target: str, record_id: str, quotes: Iterable[str]) -> None:
         """Each quote as a Web Annotation whose body is the record and target the passage."""
-        paper = study_iri(self.corpus.source_of[record_id])
+        add = self.add
+        paper = T(study_iri(self.corpus.source_of[record_id]))
         for i, quote in enumerate(quotes):
-            match: QuoteMatch = self.corpus.quotes[(record_id, i)]
-            ann = JAKDM[f"quote/{_safe(record_id)}-{i + 1}"]
-            tgt, tqs, tps = URIRef(f"{ann}/target"), URIRef(f"{ann}/quote"), URIRef(f"{ann}/position")
-            g.add((ann, RDF.type, OA.Annotation))
-            g.add((ann, OA.motivatedBy, OA.describing))
-            g.add((ann, OA.hasBody, target))
-            g.add((ann, OA.hasTarget, tgt))
-            g.add((ann, RDF.value, Literal(quote)))
-            g.add((tgt, RDF.type, OA.SpecificResource))
-            g.add((tgt, OA.hasSource, paper))
-            g.add((tgt, OA.hasSelector, tqs))
-            g.add((tgt, OA.hasSelector, tps))
-            g.add((tqs, RDF.type, OA.TextQuoteSelector))
-            g.add((tqs, OA.exact, Literal(match.exact)))
-            g.add((tqs, OA.prefix, Literal(match.prefix)))
-            g.add((tqs, OA.suffix, Literal(match.suffix)))
-            g.add((tps, RDF.type, OA.TextPositionSelector))
-            g.add((tps, OA.start, Literal(str(match.start), datatype=XSD.nonNegativeInteger)))
-            g.add((tps, OA.end, Literal(str(match.end), datatype=XSD.nonNegativeInteger)))
+            match = self.corpus.quotes[(record_id, i)]
+            base = f"{JAKDM}quote/{_safe(record_id)}-{i + 1}"
+            ann, tgt, tqs, tps = iri(base), iri(f"{base}/target"), iri(f"{base}/quote"), iri(f"{base}/position")
+            add(g, ann, TYPE, T(OA.Annotation))
+            add(g, ann, T(OA.motivatedBy), T(OA.describing))
+            add(g, ann, T(OA.hasBody), target)
+            add(g, ann, T(OA.hasTarget), tgt)
+            add(g, ann, T(RDF.value), literal(quote))
+            add(g, tgt, TYPE, T(OA.SpecificResource))
+            add(g, tgt, T(OA.hasSource), paper)
+            add(g, tgt, T(OA.hasSelector), tqs)
+            add(g, tgt, T(OA.hasSelector), tps)
+            add(g, tqs, TYPE, T(OA.TextQuoteSelector))
+            add(g, tqs, T(OA.exact), literal(match.exact))
+            add(g, tqs, T(OA.prefix), literal(match.prefix))
+            add(g, tqs, T(OA.suffix), literal(match.suffix))
+            add(g, tps, TYPE, T(OA.TextPositionSelector))
+            add(g, tps, T(OA.start), literal(str(match.start), str(XSD.nonNegativeInteger)))
+            add(g, tps, T(OA.end), literal(str(match.end), str(XSD.nonNegativeInteger)))
 
 
-def build_dataset(corpus: Corpus) -> Dataset:
-    """The whole corpus as an rdflib Dataset of named graphs."""
+SOFTWARE = iri(f"https://w3id.org/jakkg/software/jakkg/{__version__}")
+
+
+def build_graph(corpus: Corpus) -> BuiltGraph:
+    """The whole corpus as N-Quads text: shared records, then one part per paper, every record indexed."""
     b = GraphBuilder(corpus)
     b.add_entities()
     b.add_studies()
     for cohort in corpus.cohorts.values():
-        b.add_cohort(cohort)
+        with b.record(T(cohort_iri(cohort.id)), corpus.source_of[cohort.id]):
+            b.add_cohort(cohort)
     for patient in corpus.patients.values():
-        b.add_patient(patient)
+        with b.record(T(patient_iri(patient.id)), corpus.source_of[patient.id]):
+            b.add_patient(patient)
     for claim in corpus.claims.values():
-        b.add_claim(claim)
-    return b.ds
+        with b.record(T(claim_iri(claim.id)), corpus.source_of[claim.id]):
+            b.add_claim(claim)
+    built = b.built
+    built.claims, built.cohorts, built.patients, built.papers = (
+        len(corpus.claims), len(corpus.cohorts), len(corpus.patients), len(corpus.papers))
+    return built
+
+
+def to_dataset(built: BuiltGraph) -> Dataset:
+    """An rdflib Dataset of the built text, with jakkg's prefixes bound (reference path, tests)."""
+    ds = Dataset()
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns, override=True)
+    ds.parse(data=built.nquads(), format="nquads")
+    return ds
+
+
+def build_dataset(corpus: Corpus) -> Dataset:
+    """The whole corpus as an rdflib Dataset of named graphs."""
+    return to_dataset(build_graph(corpus))

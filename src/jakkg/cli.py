@@ -58,6 +58,8 @@ def seconds(value: float, option: str = "--timeout") -> float | None:
 
 data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True, help="Curated data directory.")
 sources_option = click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=None, help="Directory of the papers' texts [default: ../shared/seeds].")
+engine_option = click.option("--engine", "engine", type=click.Choice(["turbo", "pyshacl"]), default="turbo", show_default=True,
+                             help="SHACL engine: pyshacl-turbo (Rust) or pySHACL, the reference it is tested against.")
 out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True, help="Output directory.")
 
 
@@ -72,27 +74,45 @@ def main() -> None:
 @sources_option
 @out_option
 @click.option("--no-validate", "no_validate", is_flag=True, help="Write the graph even if it does not conform to the SHACL shapes.")
+@engine_option
+@click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True, help="Processes that validate papers in parallel.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path), default=None,
+              help="Also write the SHACL validation report (Turtle) to this file.")
 @reports_errors
-def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: bool = False) -> None:
+def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: bool = False, engine: str = "turbo",
+          jobs: int = 2, report_path: Path | None = None) -> None:
     """Load data/, check every quote, validate with SHACL, and write build/jakdm.{trig,ttl,nt}."""
-    from .build import build_dataset
-    from .export import merged_graph, write_outputs
+    from .build import build_graph
+    from .export import write_outputs
     from .load import load_corpus
+    from .progress import step
 
     output_dir(out_dir)
-    corpus = load_corpus(data_dir, sources_dir or default_sources())
-    ds = build_dataset(corpus)
+    if report_path is not None:
+        output_file(report_path, "--report")
+    with step(f"load {data_dir}"):
+        corpus = load_corpus(data_dir, sources_dir or default_sources())
+    with step(f"build {len(corpus.claims)} claims"):
+        built = build_graph(corpus)
     if not no_validate:  # before writing: a graph that does not conform is never published
-        from .validate import validate_graph
+        from .validate import validate_built
 
-        report = validate_graph(merged_graph(ds), source=f"graph built from {data_dir}")
+        with step(f"validate ({engine}, {jobs} process{'es' * (jobs > 1)})"):
+            report = validate_built(built, source=f"graph built from {data_dir}", engine=engine, jobs=jobs,
+                                    cache_dir=out_dir / ".cache" / "validation")
         if not report.conforms:
             click.echo(report.text(), err=True, nl=False)
             click.echo(f"error: nothing written to {out_dir}; fix the data or pass --no-validate", err=True)
             sys.exit(1)
         click.echo(report.summary() + (" (see them with `jakkg validate`)" if report.warnings else ""))
-    paths = write_outputs(ds, out_dir)
-    n_quads = sum(1 for _ in ds.quads((None, None, None, None)))
+        click.echo(f"validated {report.checked} of {report.checked + report.reused} partitions (papers, and the shared records); "
+                   f"{report.reused} unchanged, from {out_dir / '.cache' / 'validation'}", err=True)
+        if report_path is not None:
+            from .validate import write_report
+
+            write_report(report.to_turtle(), report_path)
+    with step("write"):
+        paths, n_quads = write_outputs(built, out_dir)
     click.echo(
         f"built {len(corpus.claims)} claims, {len(corpus.cohorts)} cohorts, {len(corpus.patients)} patients "
         f"from {len(corpus.papers)} papers: {n_quads} quads"
@@ -107,9 +127,8 @@ def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: 
 def stats(graph_file: Path) -> None:
     """Print counts per class and per source paper of a built graph."""
     from .stats import graph_stats
-    from .validate import read_graph
 
-    for section, rows in graph_stats(read_graph(graph_file)).items():
+    for section, rows in graph_stats(graph_file).items():
         click.echo(f"{section}:")
         width = max((len(k) for k, _ in rows), default=0)
         for key, value in rows:
@@ -336,8 +355,9 @@ def load(endpoint: str, build_dir: Path, graph: str, mode: str, default_graph: b
               help="text: the report for curators; turtle: the SHACL validation report; json: findings with file and line.")
 @click.option("--output", "output", type=click.Path(path_type=Path), default=None,
               help="Write the report to FILE (the text summary is still printed).")
+@engine_option
 @reports_errors
-def validate_command(graph_file: Path, shapes_file: Path | None, fmt: str, output: Path | None) -> None:
+def validate_command(graph_file: Path, shapes_file: Path | None, fmt: str, output: Path | None, engine: str = "turbo") -> None:
     """Check any RDF file (default build/jakdm.ttl) against the SHACL shapes.
 
     Exit 0 when it conforms (warnings are printed), 1 on violations, 2 when
@@ -347,7 +367,7 @@ def validate_command(graph_file: Path, shapes_file: Path | None, fmt: str, outpu
 
     if output is not None:
         output_file(output)
-    report = validate_file(graph_file, shapes_file)
+    report = validate_file(graph_file, shapes_file, engine=engine)
     rendered = {"text": report.text, "turtle": report.to_turtle, "json": report.to_json}[fmt]()
     if output is None:
         click.echo(rendered, nl=False)

@@ -16,6 +16,14 @@ quotes and DOIs, and pick a drug to see only its paths
 (:func:`jakkg.analytics.drug_view`). The page has no external resources: its
 SVG is written here and its script and style are inlined from package data.
 
+A literature is larger than a picture can be. Beyond ``FIGURE_MAX_EDGES`` /
+``FIGURE_MAX_NODES`` the figure draws only the strongest evidence (edges with
+the most independent sources, then claims: :func:`strongest_subgraph`) and
+says on its face how much it left out and where to read it; beyond
+``PAGE_MAX_EDGES`` / ``PAGE_MAX_NODES`` the page draws such a summary too,
+while its data keeps every edge, reachable through an entity finder. At
+10,000 synthetic claims (4,614 edges) the page opens in about a second.
+
 matplotlib is used with the Agg canvas and no pyplot state; SVG ids are
 salted and dates left out, so the same graph gives the same bytes.
 """
@@ -25,6 +33,7 @@ import html
 import io
 import json
 import math
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +55,13 @@ TEXT_COLOUR = "#1A1A1A"
 MIN_CONTENT_WIDTH = 640.0
 BADGE_RADIUS = 5.0
 DISAGREE_COLOUR = "#B2182B"
+# Beyond these sizes a picture is no longer read, only looked at: the static figure
+# then draws the strongest evidence only, and the page a summary of it (see strongest_subgraph).
+# The seed corpus draws 86 entities and 156 edges in the figure, 140 and 258 on the page.
+FIGURE_MAX_EDGES = 200
+FIGURE_MAX_NODES = 120
+PAGE_MAX_EDGES = 600
+PAGE_MAX_NODES = 300
 
 
 # -- shared helpers -------------------------------------------------------------------
@@ -95,8 +111,54 @@ def disagreeing_edges(G: nx.MultiDiGraph, style: GraphStyle) -> set[tuple[str, s
     return {where[c] for row in disagreements(G, style) for c in row.claims_for + row.claims_against if c in where}
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """What a capped picture does not draw (all zero when it draws everything)."""
+
+    edges: int = 0
+    claims: int = 0
+    nodes: int = 0
+
+    def __bool__(self) -> bool:
+        return self.edges > 0
+
+
+def evidence_rank(u: str, v: str, k: str, d: dict[str, Any]) -> tuple[Any, ...]:
+    """Strongest evidence first: most independent sources, then most claims; ties by edge."""
+    return (-d["n_sources"], -d["n_claims"], u, v, k)
+
+
+def strongest_subgraph(G: nx.MultiDiGraph, max_edges: int, max_nodes: int) -> tuple[nx.MultiDiGraph, LeftOut]:
+    """``G`` itself when it fits, else its strongest edges: at most ``max_edges`` edges and ``max_nodes`` nodes.
+
+    Edges are taken in :func:`evidence_rank` order; an edge that would bring
+    in more nodes than are left is passed over, so a strong edge between two
+    drawn nodes still makes it. One sort and one pass: O(E log E).
+    """
+    if G.number_of_edges() <= max_edges and G.number_of_nodes() <= max_nodes:
+        return G, LeftOut()
+    import networkx as nx
+
+    nodes: set[str] = set()
+    kept: list[tuple[str, str, str]] = []
+    for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: evidence_rank(*e)):
+        if len(kept) == max_edges:
+            break
+        if len(nodes | {u, v}) <= max_nodes:
+            kept.append((u, v, k))
+            nodes.update((u, v))
+    H = nx.MultiDiGraph(**G.graph)
+    H.add_nodes_from((n, G.nodes[n]) for n in sorted(nodes))
+    H.add_edges_from((u, v, k, G.edges[u, v, k]) for u, v, k in sorted(kept))
+    drawn_claims = sum(d["n_claims"] for _, _, d in H.edges(data=True))
+    return H, LeftOut(edges=G.number_of_edges() - len(kept),
+                      claims=sum(d["n_claims"] for _, _, d in G.edges(data=True)) - drawn_claims,
+                      nodes=G.number_of_nodes() - len(nodes))
+
+
 # -- static figure -----------------------------------------------------------------------
-def figure(G: nx.MultiDiGraph, style: GraphStyle | None = None, metrics: Metrics | None = None) -> tuple[Any, Layout, dict[str, Any]]:
+def figure(G: nx.MultiDiGraph, style: GraphStyle | None = None, metrics: Metrics | None = None,
+           max_edges: int = FIGURE_MAX_EDGES, max_nodes: int = FIGURE_MAX_NODES) -> tuple[Any, Layout, dict[str, Any]]:
     """The matplotlib Figure of the static picture, its layout and its artists.
 
     The third value holds ``labels`` (node -> its label Text objects),
@@ -110,14 +172,16 @@ def figure(G: nx.MultiDiGraph, style: GraphStyle | None = None, metrics: Metrics
     from matplotlib.path import Path as MPath
 
     style = style or graph_style()
-    H, left_out_claims, left_out_nodes = static_subgraph(G, style)
+    whole, left_out_claims, left_out_nodes = static_subgraph(G, style)
+    H, weaker = strongest_subgraph(whole, max_edges, max_nodes)
     layout = layered_layout(H, drawn_columns(H, style, populations=False), metrics, thickness=lambda e: edge_width(H.edges[e]["n_claims"]))
     m = layout.metrics
     kinds = style.kind_styles()
-    marked = disagreeing_edges(H, style)
+    marked = {e for e in disagreeing_edges(whole, style) if H.has_edge(*e)}  # the other side may be left out
 
     content_w = max(layout.width, MIN_CONTENT_WIDTH)  # room for the title, legend and notes
-    legend_h = _legend_height(H, style, content_w)
+    notes = _notes(left_out_claims, left_out_nodes, weaker, H)
+    legend_h = _legend_height(H, style, content_w, len(notes))
     W = content_w + 2 * MARGIN
     Ht = HEADER + layout.height + legend_h + 2 * MARGIN
     fig = Figure(figsize=(W / 72, Ht / 72))
@@ -131,9 +195,14 @@ def figure(G: nx.MultiDiGraph, style: GraphStyle | None = None, metrics: Metrics
     n_claims = sum(d["n_claims"] for _, _, d in G.edges(data=True))
     papers = sorted({s for _, _, d in G.edges(data=True) for s in d["sources"]})
     ax.text(MARGIN, MARGIN, TITLE, fontsize=12, fontweight="bold", va="top", color=TEXT_COLOUR)
-    ax.text(MARGIN, MARGIN + 17, f"{plural(n_claims, 'claim')} from {plural(len(papers), 'paper')}; {plural(H.number_of_nodes(), 'entity', 'entities')} drawn. "
-            "Every edge can be traced to its quotes in jakdm-network.html.",
-            fontsize=7.5, va="top", color="#444444")
+    if weaker:
+        subtitle = (f"{plural(n_claims, 'claim')} from {plural(len(papers), 'paper')}; only the strongest evidence is drawn: "
+                    f"{plural(H.number_of_edges(), 'edge')} between {plural(H.number_of_nodes(), 'entity', 'entities')}, "
+                    f"{plural(weaker.edges, 'weaker edge')} left out (see the note below).")
+    else:
+        subtitle = (f"{plural(n_claims, 'claim')} from {plural(len(papers), 'paper')}; {plural(H.number_of_nodes(), 'entity', 'entities')} drawn. "
+                    "Every edge can be traced to its quotes in jakdm-network.html.")
+    ax.text(MARGIN, MARGIN + 17, subtitle, fontsize=7.5, va="top", color="#444444")
     for _, title, x in layout.columns:
         ax.text(ox + x + m.box_width / 2, oy - 12, title, fontsize=8.5, fontweight="bold", ha="center", va="bottom", color="#333333")
 
@@ -173,7 +242,7 @@ def figure(G: nx.MultiDiGraph, style: GraphStyle | None = None, metrics: Metrics
                         ha="center", va="center_baseline", color=TEXT_COLOUR, zorder=5)
             label_texts[n].append(t)
 
-    _draw_legend(ax, H, style, MARGIN, oy + layout.height + 26, content_w, left_out_claims, left_out_nodes, bool(marked))
+    _draw_legend(ax, H, style, MARGIN, oy + layout.height + 26, content_w, notes, bool(marked))
     labels = {t for ts in label_texts.values() for t in ts}
     others = [t for t in ax.texts if t not in labels]
     return fig, layout, {"labels": label_texts, "boxes": box_artists, "edges": edge_artists, "texts": others}
@@ -212,14 +281,30 @@ def _legend_entries(H: nx.MultiDiGraph, style: GraphStyle) -> tuple[list[str], l
     return cats, kinds, widths
 
 
-def _legend_height(H: nx.MultiDiGraph, style: GraphStyle, width: float) -> float:
+def _legend_height(H: nx.MultiDiGraph, style: GraphStyle, width: float, n_notes: int = 2) -> float:
     cats, kinds, widths = _legend_entries(H, style)
     rows = max(len(cats) + 1, len(kinds), len(widths) + 3)
-    return 40 + rows * 12 + 30
+    return 40 + rows * 12 + max(30, 8 + 11 * n_notes)
+
+
+def _notes(left_out_claims: int, left_out_nodes: int, weaker: LeftOut, H: nx.MultiDiGraph) -> list[str]:
+    """The footnotes: what the figure leaves out and where to see it."""
+    notes = []
+    if weaker:
+        notes.append(f"Not drawn: {plural(weaker.edges, 'edge')} with fewer independent sources or claims ({plural(weaker.claims, 'claim')})"
+                     + (f" and {plural(weaker.nodes, 'entity', 'entities')} only they connect" if weaker.nodes else "")
+                     + f"; the figure keeps the {plural(H.number_of_edges(), 'edge')} with the most independent sources, then claims.")
+        notes.append("Every edge and claim is in jakdm-network.html (find an entity to list all its edges) and in jakdm.graphml (Gephi, Cytoscape).")
+    if left_out_claims:
+        notes.append(f"Not drawn: {left_out_claims} claim{'s' if left_out_claims != 1 else ''} about cohorts or patients"
+                     + (f" and {left_out_nodes} entit{'ies' if left_out_nodes != 1 else 'y'} only they mention" if left_out_nodes else "")
+                     + " (shown in jakdm-network.html).")
+    notes.append("Arrows point from subject to object; a dashed grey edge is a claim the paper negates (e.g. an adverse event looked for and not seen).")
+    return notes
 
 
 def _draw_legend(ax: Any, H: nx.MultiDiGraph, style: GraphStyle, x0: float, y0: float, width: float,
-                 left_out_claims: int, left_out_nodes: int, has_marks: bool) -> None:
+                 notes: list[str], has_marks: bool) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyBboxPatch
 
@@ -260,21 +345,16 @@ def _draw_legend(ax: Any, H: nx.MultiDiGraph, style: GraphStyle, x0: float, y0: 
         ax.text(x2 + 28, y, "red ring: evidence that disagrees", **body)
 
     rows = max(len(cats) + 1, len(kinds), len(widths) + 2 + has_marks)
-    notes = []
-    if left_out_claims:
-        notes.append(f"Not drawn: {left_out_claims} claim{'s' if left_out_claims != 1 else ''} about cohorts or patients"
-                     + (f" and {left_out_nodes} entit{'ies' if left_out_nodes != 1 else 'y'} only they mention" if left_out_nodes else "")
-                     + " (shown in jakdm-network.html).")
-    notes.append("Arrows point from subject to object; a dashed grey edge is a claim the paper negates (e.g. an adverse event looked for and not seen).")
     for i, note in enumerate(notes):
         ax.text(x0, y0 + 22 + rows * 12 + i * 11, note, fontsize=7, va="center", color="#555555")
 
 
-def render_static(G: nx.MultiDiGraph, style: GraphStyle | None = None) -> tuple[bytes, bytes]:
+def render_static(G: nx.MultiDiGraph, style: GraphStyle | None = None,
+                  max_edges: int = FIGURE_MAX_EDGES, max_nodes: int = FIGURE_MAX_NODES) -> tuple[bytes, bytes]:
     """PNG and SVG bytes of the static figure (deterministic for the same graph)."""
     import matplotlib
 
-    fig, _, _ = figure(G, style)
+    fig, _, _ = figure(G, style, max_edges=max_edges, max_nodes=max_nodes)
     png, svg = io.BytesIO(), io.BytesIO()
     fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
     with matplotlib.rc_context({"svg.hashsalt": "jakkg", "svg.fonttype": "none"}):
@@ -283,11 +363,23 @@ def render_static(G: nx.MultiDiGraph, style: GraphStyle | None = None) -> tuple[
 
 
 # -- interactive page ------------------------------------------------------------------------
-def page_data(G: nx.MultiDiGraph, style: GraphStyle | None = None) -> dict[str, Any]:
-    """What the page's script needs: node and edge records, per-drug views, styles."""
-    style = style or graph_style()
-    ids = {e: f"e{i}" for i, e in enumerate(sorted(G.edges(keys=True)), start=1)}
+def page_ids(G: nx.MultiDiGraph) -> tuple[dict[str, str], dict[tuple[str, str, str], str]]:
+    """The page's ids of nodes (n1, n2 ...) and edges (e1, e2 ...), in sorted order of the whole graph."""
     nid = {n: f"n{i}" for i, n in enumerate(sorted(G.nodes), start=1)}
+    ids = {e: f"e{i}" for i, e in enumerate(sorted(G.edges(keys=True)), start=1)}
+    return nid, ids
+
+
+def page_data(G: nx.MultiDiGraph, style: GraphStyle | None = None, drawn: nx.MultiDiGraph | None = None) -> dict[str, Any]:
+    """What the page's script needs: node and edge records, per-drug views, styles.
+
+    The records cover all of ``G``, so every edge can be read on the page even
+    when only ``drawn`` (its strongest part, :func:`strongest_subgraph`) is in
+    the picture; the drug views filter the picture, so they are views of ``drawn``.
+    """
+    style = style or graph_style()
+    drawn = G if drawn is None else drawn
+    nid, ids = page_ids(G)
     marked = disagreeing_edges(G, style)
     nodes = [{"id": nid[n], "curie": d["curie"], "label": d["label"], "category": d["category"], "verified": d["verified"], "iri": d["iri"]}
              for n, d in sorted(G.nodes(data=True))]
@@ -301,20 +393,24 @@ def page_data(G: nx.MultiDiGraph, style: GraphStyle | None = None) -> dict[str, 
             "studies": d["studies"], "sources": d["sources"], "disagreement": e in marked, "evidence": d["evidence"],
         })
     views = {}
-    for drug in drugs(G, style):
-        shown, on = drug_view(G, drug)
+    for drug in drugs(drawn, style):
+        shown, on = drug_view(drawn, drug)
         views[nid[drug]] = {"nodes": sorted(nid[n] for n in shown), "edges": sorted(ids[e] for e in on)}
     return {"nodes": nodes, "edges": edges, "views": views, "kinds": style.kind_styles(), "colours": style.category_colours}
 
 
-def _svg(G: nx.MultiDiGraph, style: GraphStyle, data: dict[str, Any]) -> str:
-    """The network as an SVG element with one <g class="node"> / <g class="edge"> per node and edge."""
+def _svg(G: nx.MultiDiGraph, style: GraphStyle, data: dict[str, Any], whole: nx.MultiDiGraph | None = None) -> str:
+    """The network ``G`` as an SVG element with one <g class="node"> / <g class="edge"> per node and edge.
+
+    ``G`` may be the strongest part of ``whole`` (the graph ``data`` was made
+    from); ids are those of ``whole``, and a node's tooltip then says how many
+    of its edges are drawn.
+    """
+    whole = G if whole is None else whole
     layout = layered_layout(G, drawn_columns(G, style, populations=True), thickness=lambda e: edge_width(G.edges[e]["n_claims"]))
     m = layout.metrics
     kinds = style.kind_styles()
-    nid = {n["curie"]: n["id"] for n in data["nodes"]}
-    node_of = {n: nid[G.nodes[n]["curie"]] for n in G}
-    eid = {e: rec["id"] for e, rec in zip(sorted(G.edges(keys=True)), data["edges"])}
+    node_of, eid = page_ids(whole)
     marked = {rec["id"] for rec in data["edges"] if rec["disagreement"]}
     badges = badge_positions(layout, 6.5)
     top = 26.0
@@ -360,8 +456,9 @@ def _svg(G: nx.MultiDiGraph, style: GraphStyle, data: dict[str, Any]) -> str:
         d = G.nodes[n]
         colour = style.category_colours.get(d["category"], "#666666")
         dash = "" if d["verified"] else ' stroke-dasharray="3 2"'
+        share = "" if whole is G else f"; {G.degree(n)} of its {whole.degree(n)} edges drawn, click to list them all"
         out.append(f'<g class="node cat-{d["category"]}" id="{node_of[n]}" data-curie="{html.escape(d["curie"])}" data-category="{d["category"]}">'
-                   f'<title>{html.escape(d["label"])} ({html.escape(d["curie"])}, {d["category_label"]})</title>'
+                   f'<title>{html.escape(d["label"])} ({html.escape(d["curie"])}, {d["category_label"]}{share})</title>'
                    f'<rect x="{ox + b.x:.1f}" y="{oy + b.y:.1f}" width="{b.w:.1f}" height="{b.h:.1f}" rx="3" fill="{tint(colour)}" stroke="{colour}"{dash}/>')
         for i, line in enumerate(b.lines):
             out.append(f'<text x="{ox + b.x + b.w / 2:.1f}" y="{oy + text_top(b, m) + m.line_height * (i + 0.5) + 2.6:.1f}" text-anchor="middle">{html.escape(line)}</text>')
@@ -373,32 +470,71 @@ def _svg(G: nx.MultiDiGraph, style: GraphStyle, data: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def render_html(G: nx.MultiDiGraph, style: GraphStyle | None = None) -> str:
-    """The interactive page: inline SVG, inline data, inline script and style."""
+def render_html(G: nx.MultiDiGraph, style: GraphStyle | None = None,
+                max_edges: int = PAGE_MAX_EDGES, max_nodes: int = PAGE_MAX_NODES) -> str:
+    """The interactive page: inline SVG, inline data, inline script and style.
+
+    A network larger than ``max_edges`` or ``max_nodes`` is drawn as a
+    summary (:func:`summary_subgraph`), so the browser lays out a picture of
+    readable size; the data of every edge is still in the page, listed per
+    entity through the finder.
+    """
     style = style or graph_style()
-    data = page_data(G, style)
+    drawn, left_out = summary_subgraph(G, style, max_edges, max_nodes)
+    data = page_data(G, style, drawn)
     web = files("jakkg").joinpath("web")
     template = web.joinpath("network.html").read_text(encoding="utf-8")
     script = web.joinpath("network.js").read_text(encoding="utf-8")
     css = web.joinpath("network.css").read_text(encoding="utf-8")
-    legend = _html_legend(G, style)
+    legend = _html_legend(drawn, style)
     n_claims = sum(d["n_claims"] for _, _, d in G.edges(data=True))
     papers = sorted({s for _, _, d in G.edges(data=True) for s in d["sources"]})
-    page_id = {rec["curie"]: rec["id"] for rec in data["nodes"]}
-    options = "\n".join(f'      <option value="{page_id[G.nodes[n]["curie"]]}">{html.escape(G.nodes[n]["label"])}</option>' for n in drugs(G, style))
+    page_id, _ = page_ids(G)
+    options = "\n".join(f'      <option value="{page_id[n]}">{html.escape(G.nodes[n]["label"])}</option>' for n in drugs(drawn, style))
     payload = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return (template
             .replace("{{TITLE}}", html.escape(TITLE))
             .replace("{{CSS}}", css)
             .replace("{{SUBTITLE}}", html.escape(f"{plural(n_claims, 'claim')} from {plural(len(papers), 'paper')}; "
                                                  f"{plural(G.number_of_nodes(), 'node')}, {plural(G.number_of_edges(), 'edge')}."))
-            .replace("{{N_NODES}}", str(G.number_of_nodes()))
-            .replace("{{N_EDGES}}", str(G.number_of_edges()))
+            .replace("{{SUMMARY}}", _summary_notice(G, drawn, left_out) if left_out else "")
+            .replace("{{N_NODES}}", str(drawn.number_of_nodes()))
+            .replace("{{N_EDGES}}", str(drawn.number_of_edges()))
             .replace("{{DRUG_OPTIONS}}", options)
             .replace("{{LEGEND}}", legend)
-            .replace("{{SVG}}", _svg(G, style, data))
+            .replace("{{SVG}}", _svg(drawn, style, data, G))
             .replace("{{DATA}}", payload)
             .replace("{{SCRIPT}}", script))
+
+
+def summary_subgraph(G: nx.MultiDiGraph, style: GraphStyle, max_edges: int, max_nodes: int) -> tuple[nx.MultiDiGraph, LeftOut]:
+    """What the page draws: ``G`` when it fits, else the strongest edges between entities.
+
+    Cohorts and patients are left out of a summary first, as in the static
+    figure: each belongs to one paper, so at scale they fill a column with
+    near-identical boxes while saying little about the drugs.
+    """
+    if G.number_of_edges() <= max_edges and G.number_of_nodes() <= max_nodes:
+        return G, LeftOut()
+    drawn, _ = strongest_subgraph(static_subgraph(G, style)[0], max_edges, max_nodes)
+    n_claims = sum(d["n_claims"] for _, _, d in G.edges(data=True))
+    return drawn, LeftOut(edges=G.number_of_edges() - drawn.number_of_edges(),
+                          claims=n_claims - sum(d["n_claims"] for _, _, d in drawn.edges(data=True)),
+                          nodes=G.number_of_nodes() - drawn.number_of_nodes())
+
+
+def _summary_notice(G: nx.MultiDiGraph, drawn: nx.MultiDiGraph, left_out: LeftOut) -> str:
+    """The banner of a summary page: what the picture leaves out, and the finder that reaches it."""
+    drawn_claims = sum(d["n_claims"] for _, _, d in drawn.edges(data=True))
+    text = (f"Summary view: the network is too large to draw whole, so the picture shows the "
+            f"{plural(drawn.number_of_edges(), 'edge')} between entities with the most independent sources (then claims): "
+            f"{plural(drawn.number_of_nodes(), 'node')}, {plural(drawn_claims, 'claim')}. Not drawn: cohorts and patients and "
+            f"weaker evidence, {plural(left_out.edges, 'edge')} ({plural(left_out.claims, 'claim')}) and {plural(left_out.nodes, 'node')}. "
+            "Every edge is in the page: find an entity to list all its edges, or open jakdm.graphml in Gephi or Cytoscape.")
+    return (f'\n  <p class="summary" id="summary">{html.escape(text)}</p>'
+            '\n  <div class="toolbar"><label for="find">Find an entity</label>'
+            '<input id="find" list="find-list" size="48" placeholder="name or CURIE, e.g. baricitinib">'
+            '<datalist id="find-list"></datalist></div>')
 
 
 def _html_legend(G: nx.MultiDiGraph, style: GraphStyle) -> str:
@@ -409,11 +545,17 @@ def _html_legend(G: nx.MultiDiGraph, style: GraphStyle) -> str:
     return "<ul>" + "".join(items) + "</ul>"
 
 
-def write_pictures(G: nx.MultiDiGraph, out_dir: Path, style: GraphStyle | None = None) -> dict[str, Path]:
-    """Write the PNG, SVG and HTML pictures into ``out_dir``, all or nothing."""
+def write_pictures(G: nx.MultiDiGraph, out_dir: Path, style: GraphStyle | None = None,
+                   figure_max: tuple[int, int] = (FIGURE_MAX_EDGES, FIGURE_MAX_NODES),
+                   page_max: tuple[int, int] = (PAGE_MAX_EDGES, PAGE_MAX_NODES)) -> dict[str, Path]:
+    """Write the PNG, SVG and HTML pictures into ``out_dir``, all or nothing.
+
+    ``figure_max`` and ``page_max`` are the (edges, nodes) beyond which the
+    figure draws the strongest evidence only and the page a summary view.
+    """
     style = style or graph_style()
-    png, svg = render_static(G, style)
-    page = render_html(G, style)
+    png, svg = render_static(G, style, *figure_max)
+    page = render_html(G, style, *page_max)
     with atomic_outputs(out_dir) as stage:
         stage(OUTPUTS["png"], png)
         stage(OUTPUTS["svg"], svg)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -52,15 +53,22 @@ def display_path(path: Path | str) -> str:
     a path that cannot be resolved (a symlink loop, a vanished working
     directory) is shown without resolving its links.
     """
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        return str(path)
+    return _display_path(str(path), cwd)
+
+
+@lru_cache(maxsize=4096)
+def _display_path(path: str, cwd: str) -> str:
+    """Resolving a path costs file-system calls; every record of a file names the same one."""
     p = Path(path)
     try:
-        resolved, cwd = p.resolve(), Path.cwd().resolve()
+        resolved, base = p.resolve(), Path(cwd).resolve()
     except (OSError, RuntimeError):  # RuntimeError: Python 3.11's "Symlink loop from ..."
-        try:
-            resolved, cwd = Path(os.path.abspath(p)), Path(os.path.abspath(os.curdir))
-        except OSError:
-            return str(p)
+        resolved, base = Path(os.path.abspath(p)), Path(cwd)
     try:
-        return str(resolved.relative_to(cwd))
+        return str(resolved.relative_to(base))
     except ValueError:
         return str(p)

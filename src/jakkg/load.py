@@ -21,15 +21,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
 from .errors import DataError, Problem, display_path
 from .identifiers import curie_problem
 from .model import Claim, Cohort, Entity, Patient, Skipped, Study
 from .quotes import QuoteMatch, paper_text
 from .vocab import COHORT, PATIENT, Vocabulary, default_vocabulary
+from .yamlnodes import MarkedYAMLError, Mapping, Sequence, YAMLError, load_yaml
 
 MEASUREMENT_COLUMN = re.compile(r"^(?P<instrument>[^@]+)@(?P<time>[^:]+)(?::(?P<part>sd|out_of))?$")
 NA = {"", "NA", "N/A", "na"}
@@ -70,7 +68,6 @@ class _Loader:
     def __init__(self, data_dir: Path, sources_dir: Path, vocab: Vocabulary):
         self.corpus = Corpus(data_dir=data_dir, sources_dir=sources_dir, vocab=vocab)
         self.problems: list[Problem] = []
-        self.yaml = YAML(typ="rt")
 
     # -- reading --------------------------------------------------------
     def problem(self, path: Path | str, line: int | None, item: str | None, message: str) -> None:
@@ -78,12 +75,16 @@ class _Loader:
 
     def read_yaml(self, path: Path) -> Any:
         try:
-            with path.open(encoding="utf-8") as fh:
-                return self.yaml.load(fh)
+            return load_yaml(path.read_text(encoding="utf-8"))
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None
             self.problem(path, line, None, f"YAML syntax error: {exc.problem or exc}")
+        except YAMLError as exc:  # a reader error: a control character such as NUL
+            self.problem(path, getattr(getattr(exc, "problem_mark", None), "line", -1) + 1 or None, None,
+                         f"not a YAML text: {' '.join(str(exc).split())[:200]}")
+        except UnicodeDecodeError as exc:
+            self.problem(path, None, None, f"not UTF-8 text (byte {exc.start} is {exc.object[exc.start:exc.start + 1]!r}); save the file as UTF-8")
         except OSError as exc:
             self.problem(path, None, None, f"cannot read file: {exc.strerror}")
         return None
@@ -306,28 +307,26 @@ class _Loader:
                 self.problem(cl.file, cl.line, cl.id, "disagrees_with: a claim cannot disagree with itself")
 
     def check_quotes(self) -> None:
-        """Find every quote in its paper's text and remember where."""
+        """Find every quote in its paper's text and remember where, one paper at a time."""
         c = self.corpus
-        records: list[Any] = [*c.cohorts.values(), *c.patients.values(), *c.claims.values()]
-        for rec in records:
-            paper = c.papers[c.source_of[rec.id]]
+        by_paper: dict[str, list[Any]] = {}
+        for rec in [*c.cohorts.values(), *c.patients.values(), *c.claims.values()]:
+            by_paper.setdefault(c.source_of[rec.id], []).append(rec)
+        for paper_id in sorted(set(by_paper) | set(c.skipped)):
+            paper = c.papers[paper_id]
             seed = c.sources_dir / (paper.seed or "")
             if not seed.is_file():
                 continue  # already reported on the paper
             text = paper_text(seed.resolve())
-            for i, quote in enumerate(rec.quote):
-                match = text.find(quote)
-                if match is None:
-                    short = quote if len(quote) <= 80 else quote[:77] + "..."
-                    self.problem(rec.file, rec.line, rec.id, f"quote not found in {paper.seed} ({paper.id}): {short!r}")
-                else:
-                    c.quotes[(rec.id, i)] = match
-        for paper_id, skips in c.skipped.items():
-            seed = c.sources_dir / (c.papers[paper_id].seed or "")
-            if not seed.is_file():
-                continue
-            text = paper_text(seed.resolve())
-            for skip in skips:
+            for rec in by_paper.get(paper_id, []):
+                for i, quote in enumerate(rec.quote):
+                    match = text.find(quote)
+                    if match is None:
+                        short = quote if len(quote) <= 80 else quote[:77] + "..."
+                        self.problem(rec.file, rec.line, rec.id, f"quote not found in {paper.seed} ({paper.id}): {short!r}")
+                    else:
+                        c.quotes[(rec.id, i)] = match
+            for skip in c.skipped.get(paper_id, []):
                 for quote in skip.quote:
                     if (match := text.find(quote)) is None:
                         self.problem(skip.file, skip.line, "skipped", f"quote not found in {seed.name}: {quote[:80]!r}")
@@ -361,7 +360,7 @@ def load_corpus(data_dir: Path, sources_dir: Path, vocab: Vocabulary | None = No
 # -- helpers ----------------------------------------------------------------
 def _items(seq: Any) -> Iterable[tuple[Any, int]]:
     """The items of a YAML list with their 1-based line numbers."""
-    if not isinstance(seq, CommentedSeq):
+    if not isinstance(seq, Sequence):
         return []
     return [(item, seq.lc.item(i)[0] + 1) for i, item in enumerate(seq)]
 
@@ -370,10 +369,10 @@ def _field_line(raw: Any, loc: list[str], default: int) -> int:
     """The line of the innermost field of ``loc`` found in the YAML mapping."""
     line, node = default, raw
     for part in loc:
-        if isinstance(node, CommentedMap) and part in node:
+        if isinstance(node, Mapping) and part in node:
             line = node.lc.key(part)[0] + 1
             node = node[part]
-        elif isinstance(node, CommentedSeq) and part.isdigit() and int(part) < len(node):
+        elif isinstance(node, Sequence) and part.isdigit() and int(part) < len(node):
             line = node.lc.item(int(part))[0] + 1
             node = node[int(part)]
         else:

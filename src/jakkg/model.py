@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
@@ -37,7 +37,11 @@ def _as_decimal(value: Any) -> Any:
     return value
 
 
-StrList = Annotated[list[str], BeforeValidator(_as_list)]
+# One string or a list of them (the JSON Schema says so too, for editors).
+StrList = Annotated[
+    list[str], BeforeValidator(_as_list),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+]
 Number = Annotated[Decimal, BeforeValidator(_as_decimal)]
 
 
@@ -89,6 +93,8 @@ class Stat(Record):
     q3: Number | None = None
     min: Number | None = None
     max: Number | None = None
+    above: Number | None = Field(default=None, description="strict lower bound: '> 5 mg/day' is above 5 (min 5 would read as >= 5)")
+    below: Number | None = Field(default=None, description="strict upper bound: '< 2' is below 2 (max 2 would read as <= 2)")
     out_of: Number | None = Field(default=None, gt=0)
     unit: str | None = None
     frequency: str | None = None
@@ -96,9 +102,13 @@ class Stat(Record):
 
     @model_validator(mode="after")
     def _consistent(self) -> Stat:
-        numbers = [self.value, self.mean, self.median, self.min, self.max]
+        numbers = [self.value, self.mean, self.median, self.min, self.max, self.above, self.below]
         if all(v is None for v in numbers):
-            raise ValueError("a statistic needs at least one of value, mean, median, min, max")
+            raise ValueError("a statistic needs at least one of value, mean, median, min, max, above, below")
+        if self.above is not None and self.min is not None:
+            raise ValueError("above (strict) and min (inclusive) are two lower bounds: give one")
+        if self.below is not None and self.max is not None:
+            raise ValueError("below (strict) and max (inclusive) are two upper bounds: give one")
         if self.sd is not None and self.mean is None:
             raise ValueError("sd given without mean")
         if (self.q1 is None) != (self.q3 is None):
@@ -171,7 +181,7 @@ class Cohort(Located):
 
     id: str = Field(pattern=ID_PATTERN)
     label: str
-    size: int = Field(ge=0)
+    size: int | None = Field(default=None, ge=0, description="number of patients; left out for a population the paper names without counting it")
     disease: str
     drugs: StrList = Field(default_factory=list)
     design: StrList = Field(default_factory=list)
@@ -277,6 +287,16 @@ class Claim(Located):
                 raise ValueError(
                     f"percent ({self.percent}) does not match n/N = {self.n}/{self.N} = {expected:.1f}%"
                 )
+        if self.percent is not None and self.n is None and self.N:
+            # Without n, some whole number of the N must still give the printed
+            # percentage (to its printed precision): 65.5% of 101 is no k/101,
+            # so that percentage is of a subset and N is not its base.
+            half_unit = Decimal(5).scaleb(self.percent.as_tuple().exponent - 1)  # type: ignore[operator]
+            if not any(abs(Decimal(100 * k) / Decimal(self.N) - self.percent) <= half_unit for k in range(self.N + 1)):
+                raise ValueError(
+                    f"percent ({self.percent}) is not k/N for any whole k of N = {self.N}: "
+                    "the percentage is of a subset, so leave N out (or give the subset's n and N)"
+                )
         if self.followup is not None and self.baseline is None:
             raise ValueError("followup given without baseline (a change needs its starting value)")
         if self.direction == "not_observed" and not self.negated:
@@ -289,3 +309,19 @@ class Skipped(Located):
 
     quote: StrList = Field(min_length=1)
     reason: str = Field(min_length=3)
+
+
+class ClaimsFile(Record):
+    """One data/claims/NNN.yaml file: a paper's cohorts, patients and claims.
+
+    Not used to load (the loader reads each record with its line number); it
+    describes the file as a whole for the JSON Schema editors check as a
+    curator types (scripts/curation_schema.py).
+    """
+
+    source: str = Field(description="the paper's id in sources.yaml")
+    cohorts: list[Cohort] = Field(default_factory=list)
+    patients: list[Patient] = Field(default_factory=list)
+    patient_tables: StrList = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    skipped: list[Skipped] = Field(default_factory=list)

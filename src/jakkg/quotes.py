@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,7 +42,7 @@ _DROP_RE = re.compile(
     r"|\^\{[^}]*\}"  # latex superscripts
     r"|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?>"  # other tags
     r"|[\u00b9\u00b2\u00b3\u2070-\u209f]"  # unicode super/subscripts
-    r"|[*$|#`\\]"  # markdown and math markup
+    r"|[*$|#`\\-]"  # markdown and math markup; ASCII hyphens (the other dashes go in _emit_plain)
     r"|\s+"  # whitespace, including line breaks
 )
 _LINE_NUMBER_RE = re.compile(r"(?m)^[ \t]*\d{1,4}[ \t]+(?=\S)")
@@ -54,7 +55,7 @@ class Canonical:
     """A canonical string and, for each of its characters, the original offset."""
 
     text: str
-    offsets: tuple[int, ...]
+    offsets: array  # type: ignore[type-arg]  # array('l'): 8 bytes a character, not a Python int each
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def canonical(text: str, strip_line_numbers: bool = False) -> Canonical:
     spans += [(m.start(), m.end(), _LATEX[m.group()]) for m in _LATEX_RE.finditer(text)]
     spans.sort()
     chars: list[str] = []
-    offsets: list[int] = []
+    offsets = array("l")
     pos = 0
 
     def emit(segment: str, base: int) -> None:
@@ -101,10 +102,15 @@ def canonical(text: str, strip_line_numbers: bool = False) -> Canonical:
         _emit_plain(replacement, start, chars, offsets)
         pos = end
     emit(text[pos:], pos)
-    return Canonical("".join(chars), tuple(offsets))
+    return Canonical("".join(chars), offsets)
 
 
-def _emit_plain(segment: str, base: int, chars: list[str], offsets: list[int]) -> None:
+def _emit_plain(segment: str, base: int, chars: list[str], offsets: array) -> None:  # type: ignore[type-arg]
+    """Append the canonical characters of ``segment`` and their offsets (runs at a time for ASCII)."""
+    if segment.isascii():  # NFKC changes no ASCII character; hyphens and spaces are already gone
+        chars.append(segment)
+        offsets.extend(range(base, base + len(segment)))
+        return
     for i, ch in enumerate(segment.translate(_EQUIVALENT)):
         for c in unicodedata.normalize("NFKC", ch):
             if c in _DASHES or c.isspace():
@@ -139,7 +145,11 @@ class PaperText:
         )
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)
 def paper_text(path: Path) -> PaperText:
-    """The canonicalised text of a seed file, read once per process."""
+    """The canonicalised text of a seed file, read once per process while it is in use.
+
+    Callers go paper by paper (a corpus of thousands of papers would not fit
+    a cache of every text), so a small cache serves them.
+    """
     return PaperText(path.read_text(encoding="utf-8"))

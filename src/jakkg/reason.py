@@ -12,6 +12,14 @@ What the reasoner sees
     the graph large, and the ontology says nothing about them. Facts are a
     *set*, so a thousand claims that say "baricitinib inhibits JAK2" are one
     fact; reasoning cost grows with entities and distinct facts, not claims.
+    (Patients and cohorts are entities too: each paper brings its own, so
+    they, and HermiT's time, grow linearly with papers.)
+
+Reading and writing
+    The built graph is read by Oxigraph (pyoxigraph, about 1M triples/s) and
+    the facts come from a few graph-wide SELECT DISTINCT queries; the
+    outputs are written by Oxigraph from the quads as read. rdflib only
+    holds the ontology and the (bounded) input of HermiT.
 
 Per-paper target profiles
     Open world: HermiT cannot conclude "inhibits no other JAK" from a list of
@@ -22,6 +30,10 @@ Per-paper target profiles
     other targets stay open. So tofacitinib is a JAK1/2 inhibitor under
     paper 000 (JAK1/2/3) and a JAK2-sparing JAK1/3 inhibitor under paper 001
     (JAK1/3), and the union of the papers never yields "selective".
+    A profile is not linked to its drug or paper, so profiles that list the
+    same targets get the same classes: HermiT gets one individual and one
+    closure axiom per distinct target list (:class:`TargetList`), and each
+    paper's profile takes its list's classes.
 
 What comes out
     ``jakdm-inferred.ttl``: only triples the asserted graph does not have,
@@ -40,25 +52,26 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import re
 import shutil
 import subprocess
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
 from .errors import JakkgError, UsageError, display_path
-from .export import atomic_outputs, merged_graph, turtle
+from .export import atomic_outputs
 from .identifiers import DATA, VOCAB
 from .resources import package_path
 
@@ -73,8 +86,10 @@ ACTIVITY = JAKDM["reasoning/hermit"]
 INFERRED_FILE = "jakdm-inferred.ttl"
 REASONED_FILE = "jakdm-reasoned.ttl"
 ONTOLOGY_FILES = ("jakkg.ttl", "jakkg-axioms.ttl")
+PREFIX_DECLARATION = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.MULTILINE | re.IGNORECASE)
 JAVA_HINT = "Java 11+ is needed for reasoning; install it with e.g. `apt-get install default-jre-headless`"
 MAX_EXPLAIN_CHECKS = 80  # HermiT runs QuickXplain may spend on one explanation
+MAX_PROFILE_LINES = 30  # above this, the summary counts papers per drug and class set instead of listing each
 # Datatypes of the OWL 2 datatype map that jakkg uses; HermiT rejects others
 # (xsd:duration, xsd:gYear), so values of those types are not given to it.
 OWL2_DATATYPES = {XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long,
@@ -105,6 +120,7 @@ class Ontology:
 
     graph: Graph
     files: dict[Path, Graph]
+    prefixes: dict[str, str] = field(default_factory=dict)  # as the files declare them (rdflib adds its own)
 
     def file_of(self, triple: tuple[Node, Node, Node]) -> str:
         return next((p.name for p, g in self.files.items() if triple in g), "?")
@@ -116,6 +132,7 @@ class Ontology:
 def load_ontology(paths: Iterable[Path] | None = None) -> Ontology:
     """Parse the ontology Turtle files; a corrupt file is a UsageError naming file, line and column."""
     files: dict[Path, Graph] = {}
+    prefixes: dict[str, str] = {}
     merged = Graph()
     for path in list(paths or default_ontology_files()):
         path = Path(path)
@@ -132,7 +149,9 @@ def load_ontology(paths: Iterable[Path] | None = None) -> Ontology:
         for prefix, ns in g.namespaces():
             merged.bind(prefix, ns, override=False)
         merged += g
-    return Ontology(merged, files)
+        for prefix, ns in PREFIX_DECLARATION.findall(text):
+            prefixes.setdefault(prefix, ns)
+    return Ontology(merged, files, {p: ns for p, ns in prefixes.items() if p})
 
 
 def _syntax_position(exc: Exception, text: str) -> str:
@@ -185,6 +204,121 @@ class Schema:
 
 
 # ---------------------------------------------------------------------------
+# The asserted graph, read by Oxigraph
+# ---------------------------------------------------------------------------
+# File suffixes Oxigraph reads; anything else goes through rdflib (validate.read_dataset).
+OXIGRAPH_FORMATS = {".trig": "TRIG", ".ttl": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".n3": "N3",
+                    ".rdf": "RDF_XML", ".owl": "RDF_XML", ".jsonld": "JSON_LD"}
+SPARQL_PREFIXES = (f"PREFIX rdf: <{RDF}> PREFIX rdfs: <{RDFS}> PREFIX dcterms: <{DCTERMS}> "
+                   f"PREFIX jakkg: <{JAKKG}> PREFIX obo: <{OBO}>\n")
+CORE_PREFIXES = {"rdf", "rdfs", "xsd", "owl"}
+
+
+@dataclass
+class Asserted:
+    """The built graph in an in-memory Oxigraph store, with the prefixes its file declares.
+
+    Oxigraph parses about 1M triples/s where rdflib parses about 35k/s, and
+    answers each of the few graph-wide queries below in one pass, so reading
+    the claims costs little next to HermiT even at 100k claims.
+    """
+
+    store: Any  # pyoxigraph.Store; pyoxigraph is imported where used (start-up time of the CLI)
+    namespaces: list[tuple[str, URIRef]]
+    # The quads exactly as written, read again: the store keeps values, not every datatype
+    # ("1"^^xsd:positiveInteger comes back as xsd:integer), and the output must not change them.
+    reread: Callable[[], Iterable[Any]]
+
+    def select(self, query: str) -> list[Any]:
+        """Solutions of a SELECT over the union of all graphs (claims live in named graphs)."""
+        return list(self.store.query(SPARQL_PREFIXES + query, use_default_graph_as_union=True))
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+Source = Graph | Asserted  # an rdflib Graph or Dataset (tests, library use) or the store `jakkg reason` reads
+
+
+def read_asserted(path: Path) -> Asserted:
+    """Load a built graph file with Oxigraph.
+
+    A missing file, an unknown suffix or a file Oxigraph refuses goes to
+    :func:`jakkg.validate.read_dataset`, the command line's one reader, so
+    the error names file, line and reason as everywhere else (and a file
+    only rdflib accepts is still read).
+    """
+    import pyoxigraph as ox
+
+    from .validate import read_dataset
+
+    fmt = OXIGRAPH_FORMATS.get(path.suffix.lower())
+    if fmt is None or not path.is_file():
+        return as_asserted(read_dataset(path))
+    def reread() -> Any:
+        return ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt), base_iri=path.resolve().as_uri())
+
+    parser = reread()
+    store = ox.Store()
+    try:
+        store.bulk_extend(parser)
+    except (SyntaxError, ValueError, OSError):
+        return as_asserted(read_dataset(path))
+    return Asserted(store, sorted((p, URIRef(ns)) for p, ns in parser.prefixes.items() if p), reread)
+
+
+def as_asserted(source: Source) -> Asserted:
+    """An rdflib graph copied into Oxigraph through N-Quads (small graphs: tests, the rdflib fallback)."""
+    if isinstance(source, Asserted):
+        return source
+    import pyoxigraph as ox
+    from rdflib import ConjunctiveGraph
+
+    if isinstance(source, ConjunctiveGraph):  # Dataset too
+        data, fmt = source.serialize(format="nquads", encoding="utf-8"), ox.RdfFormat.N_QUADS
+    else:
+        data, fmt = source.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES
+    store = ox.Store()
+    store.load(data, format=fmt)
+    defaults = set(Graph().namespaces())  # rdflib binds these to every graph, used or not
+    namespaces = sorted((p, URIRef(ns)) for p, ns in source.namespaces()
+                        if p and ((p, ns) not in defaults or p in CORE_PREFIXES))
+    return Asserted(store, namespaces, lambda: ox.parse(data, format=fmt))
+
+
+def _values(terms: Iterable[Node]) -> str:
+    """A SPARQL VALUES body."""
+    return " ".join(f"<{t}>" for t in sorted(terms, key=str))
+
+
+def _rdflib_term(term: Any) -> Node:
+    """A pyoxigraph term as the rdflib term rdflib's parser would have made."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+
+
+def _oxigraph_term(term: Node) -> Any:
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    assert isinstance(term, Literal)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+
+
+# ---------------------------------------------------------------------------
 # Entity-level facts and per-paper target profiles
 # ---------------------------------------------------------------------------
 Triple = tuple[URIRef, URIRef, Node]
@@ -211,31 +345,39 @@ class Facts:
         return len(self.types) + len(self.relations) + len(self.values)
 
 
-def entity_facts(ds: Graph, schema: Schema) -> Facts:
+def entity_facts(source: Source, schema: Schema) -> Facts:
     """Collect entity types, entity-entity triples and constrained data values.
 
-    Uses index lookups per category and per property, so the cost follows
-    the triples that match, not the size of the claims' graphs.
+    Five graph-wide SELECT DISTINCT queries: the claims' thousands of copies
+    of one entity-level triple come back as one row, so what Python handles
+    follows the distinct facts (the entity vocabulary), not the claims.
+    Data values come from the store, which keeps the value and may name a
+    wider datatype ("5"^^xsd:nonNegativeInteger as xsd:integer): the same
+    data value for OWL 2, so HermiT concludes the same.
     """
+    asserted = as_asserted(source)
     f = Facts()
-    for category in schema.categories:
-        f.individuals.update(s for s in ds.subjects(RDF.type, category) if isinstance(s, URIRef))
-    for ind in f.individuals:
-        for c in ds.objects(ind, RDF.type):
+    categories = _values(schema.categories)
+    for row in asserted.select(f"SELECT DISTINCT ?s ?c WHERE {{ VALUES ?cat {{ {categories} }} ?s a ?cat . ?s a ?c }}"):
+        s, c = _rdflib_term(row["s"]), _rdflib_term(row["c"])
+        if isinstance(s, URIRef):
+            f.individuals.add(s)
             if c in schema.classes:
-                f.types.add((ind, c))  # type: ignore[arg-type]
-        if (label := ds.value(ind, RDFS.label)) is not None:
-            f.labels[ind] = str(label)
-        if (curie := ds.value(ind, DCTERMS.identifier)) is not None:
-            f.curies[ind] = str(curie)
-    for p in schema.object_properties:
-        for s, o in ds.subject_objects(p):
-            if s in f.individuals and o in f.individuals:
-                f.relations.add((s, p, o))  # type: ignore[arg-type]
-    for p in schema.data_properties:
-        for s, o in ds.subject_objects(p):
-            if s in f.individuals and isinstance(o, Literal) and (o.datatype is None or o.datatype in OWL2_DATATYPES):
-                f.values.add((s, p, o))  # type: ignore[arg-type]
+                f.types.add((s, c))  # type: ignore[arg-type]
+    for target, pred in ((f.labels, RDFS.label), (f.curies, DCTERMS.identifier)):
+        rows = asserted.select(f"SELECT DISTINCT ?s ?v WHERE {{ VALUES ?cat {{ {categories} }} ?s a ?cat ; <{pred}> ?v }}")
+        for row in sorted(rows, key=lambda r: (str(r["s"]), r["v"].value), reverse=True):  # the smallest value wins
+            target[URIRef(row["s"].value)] = row["v"].value
+    props = _values(schema.object_properties)
+    for row in asserted.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {props} }} ?s ?p ?o }}"):
+        s, p, o = (_rdflib_term(row[v]) for v in ("s", "p", "o"))
+        if s in f.individuals and o in f.individuals:
+            f.relations.add((s, p, o))  # type: ignore[arg-type]
+    props = _values(schema.data_properties)
+    for row in asserted.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {props} }} ?s ?p ?o FILTER isLiteral(?o) }}"):
+        s, p, o = (_rdflib_term(row[v]) for v in ("s", "p", "o"))
+        if s in f.individuals and (o.datatype is None or o.datatype in OWL2_DATATYPES):  # type: ignore[union-attr]
+            f.values.add((s, p, o))  # type: ignore[arg-type]
     return f
 
 
@@ -250,20 +392,26 @@ class TargetProfile:
     claims: tuple[URIRef, ...]
 
 
-def target_profiles(ds: Graph, facts: Facts, schema: Schema) -> list[TargetProfile]:
+INHIBITS_CLAIMS = """SELECT ?claim ?drug ?target ?paper ?negated WHERE {
+  ?claim rdf:predicate obo:RO_0002449 ; rdf:subject ?drug ; rdf:object ?target ; dcterms:source ?paper .
+  OPTIONAL { ?claim jakkg:negated ?negated } }"""
+
+
+def target_profiles(source: Source, facts: Facts, schema: Schema) -> list[TargetProfile]:
     """One profile per (source paper, drug) whose inhibits claims name at least one JAK.
 
-    Negated claims name no target. Cost: one pass over the inhibits claims;
-    what reaches the reasoner is bounded by papers x drugs.
+    Negated claims name no target. One query over the inhibits claims; there
+    are papers x drugs profiles, but HermiT gets one individual per distinct
+    target list (:func:`target_lists`).
     """
     jaks = set(schema.janus_kinases)
+    rows = [{k: _rdflib_term(sol[k]) for k in ("claim", "drug", "target", "paper", "negated") if sol[k] is not None}
+            for sol in as_asserted(source).select(INHIBITS_CLAIMS)]
+    negated = {r["claim"] for r in rows if isinstance(r.get("negated"), Literal) and r["negated"].toPython() is True}
     groups: dict[tuple[URIRef, URIRef], dict[URIRef, set[URIRef]]] = defaultdict(lambda: defaultdict(set))
-    for claim in ds.subjects(RDF.predicate, INHIBITS):
-        negated = ds.value(claim, JAKKG.negated)
-        if isinstance(negated, Literal) and negated.toPython() is True:
-            continue
-        drug, target, paper = ds.value(claim, RDF.subject), ds.value(claim, RDF.object), ds.value(claim, DCTERMS.source)
-        if not (isinstance(drug, URIRef) and isinstance(target, URIRef) and isinstance(paper, URIRef)):
+    for r in rows:
+        drug, target, paper, claim = r["drug"], r["target"], r["paper"], r["claim"]
+        if claim in negated or not (isinstance(drug, URIRef) and isinstance(target, URIRef) and isinstance(paper, URIRef)):
             continue
         if (drug, DRUG) not in facts.types or target not in facts.individuals:
             continue
@@ -281,6 +429,30 @@ def target_profiles(ds: Graph, facts: Facts, schema: Schema) -> list[TargetProfi
             claims=tuple(sorted({c for cs in targets.values() for c in cs})),
         ))
     return profiles
+
+
+@dataclass(frozen=True)
+class TargetList:
+    """The individual HermiT classifies for every profile with these targets.
+
+    A profile individual is a drug with its listed targets and a closure
+    axiom, and nothing else: it is not linked to the drug or the paper. Two
+    profiles with the same targets are therefore indistinguishable to the
+    reasoner and get the same classes, so HermiT sees one individual per
+    distinct target list (bounded by the combinations curators state, not
+    by papers x drugs) and each paper's profile takes the classes of its list.
+    """
+
+    iri: URIRef
+    targets: tuple[URIRef, ...]
+
+
+def target_lists(profiles: Iterable[TargetProfile]) -> dict[tuple[URIRef, ...], TargetList]:
+    out = {}
+    for targets in sorted({p.targets for p in profiles}):
+        digest = hashlib.sha1(" ".join(targets).encode()).hexdigest()[:16]
+        out[targets] = TargetList(JAKDM[f"profile/targets/{digest}"], targets)
+    return out
 
 
 def _safe(text: str) -> str:
@@ -308,8 +480,8 @@ def closure_axiom(g: Graph, individual: URIRef, jak_targets: Iterable[URIRef]) -
     g.add((individual, RDF.type, restriction))
 
 
-def background_graph(onto: Ontology, facts: Facts, profiles: list[TargetProfile], schema: Schema) -> Graph:
-    """Everything the reasoner gets except the facts: ontology, declarations, unique names, profiles."""
+def background_graph(onto: Ontology, facts: Facts, lists: Iterable[TargetList], schema: Schema) -> Graph:
+    """Everything the reasoner gets except the facts: ontology, declarations, unique names, target lists."""
     g = Graph()
     g += onto.graph
     for ind in facts.individuals:
@@ -321,12 +493,12 @@ def background_graph(onto: Ontology, facts: Facts, profiles: list[TargetProfile]
         g.add((node, RDFS.label, Literal("cohorts with different ids are different cohorts")))
         g.add((node, OWL.distinctMembers, _rdf_list(g, cohorts)))
     jaks = set(schema.janus_kinases)
-    for p in profiles:
-        g.add((p.iri, RDF.type, OWL.NamedIndividual))
-        g.add((p.iri, RDF.type, DRUG))
-        for t in p.targets:
-            g.add((p.iri, INHIBITS, t))
-        closure_axiom(g, p.iri, [t for t in p.targets if t in jaks])
+    for tl in lists:
+        g.add((tl.iri, RDF.type, OWL.NamedIndividual))
+        g.add((tl.iri, RDF.type, DRUG))
+        for t in tl.targets:
+            g.add((tl.iri, INHIBITS, t))
+        closure_axiom(g, tl.iri, [t for t in tl.targets if t in jaks])
     return g
 
 
@@ -336,6 +508,18 @@ def with_facts(background: Graph, triples: Iterable[Triple]) -> Graph:
     for t in triples:
         g.add(t)
     return g
+
+
+def ntriples(triples: Iterable[Triple]) -> bytes:
+    """N-Triples of rdflib triples, written by Oxigraph (no rdflib Graph in between)."""
+    import pyoxigraph as ox
+
+    return ox.serialize([ox.Triple(*map(_oxigraph_term, t)) for t in triples], format=ox.RdfFormat.N_TRIPLES)
+
+
+def hermit_input(background: Graph, facts: Facts) -> bytes:
+    """What HermiT reads: the background (ontology, declarations, closure axioms) and the facts, as N-Triples."""
+    return background.serialize(format="nt", encoding="utf-8") + ntriples(facts.triples())
 
 
 # ---------------------------------------------------------------------------
@@ -364,15 +548,14 @@ class _Inconsistent(Exception):
     pass
 
 
-def run_hermit(graph: Graph) -> Any:
-    """Load ``graph`` into a fresh owlready2 World and run HermiT with property values.
+def run_hermit(data: bytes) -> Any:
+    """Load ``data`` (N-Triples) into a fresh owlready2 World and run HermiT with property values.
 
     Returns the World (inferences are stored in it). Raises _Inconsistent.
     """
     import owlready2
 
     world = owlready2.World()
-    data = graph.serialize(format="nt", encoding="utf-8")
     world.get_ontology("https://w3id.org/jakkg/reasoning/input").load(fileobj=io.BytesIO(data), format="ntriples")
     inferred = world.get_ontology("https://w3id.org/jakkg/reasoning/inferred")
     try:
@@ -426,7 +609,8 @@ class Entailed:
     profile_classes: dict[URIRef, list[URIRef]]
 
 
-def entailments(world: Any, facts: Facts, profiles: list[TargetProfile], schema: Schema) -> Entailed:
+def entailments(world: Any, facts: Facts, profiles: list[TargetProfile], lists: dict[tuple[URIRef, ...], TargetList],
+                schema: Schema) -> Entailed:
     """Named classes (with all their named superclasses) and object property values of each individual.
 
     owlready2 keeps the most specific inferred types; the ancestors are added
@@ -456,7 +640,8 @@ def entailments(world: Any, facts: Facts, profiles: list[TargetProfile], schema:
             si, oi = URIRef(getattr(s, "iri", "")), URIRef(getattr(o, "iri", ""))
             if si in facts.individuals and oi in facts.individuals:
                 relations.add((si, p, oi))
-    profile_classes = {p.iri: sorted(classes_of(p.iri) - {DRUG}) for p in profiles}
+    by_list = {tl.iri: sorted(classes_of(tl.iri) - {DRUG}) for tl in lists.values()}
+    profile_classes = {p.iri: by_list[lists[p.targets].iri] for p in profiles}
     return Entailed(types, relations, profile_classes)
 
 
@@ -713,46 +898,60 @@ def reification(s: Node, p: Node, o: Node) -> URIRef:
     return JAKDM[f"inferred/{digest}"]
 
 
-def inferred_graph(new: Iterable[Triple], profiles: list[TargetProfile], entailed: Entailed, onto: Ontology,
-                   facts: Facts, ds: Graph, namespaces: Iterable[tuple[str, Node]]) -> Graph:
-    """The new triples and the profiles, each reified as a jakkg:InferredStatement."""
+def paper_labels(asserted: Asserted, papers: Iterable[URIRef]) -> dict[URIRef, str]:
+    """rdfs:label of each paper (the smallest, if a paper has several)."""
+    papers = set(papers)
+    if not papers:
+        return {}
+    rows = asserted.select(f"SELECT ?paper ?label WHERE {{ VALUES ?paper {{ {_values(papers)} }} ?paper rdfs:label ?label }}")
+    out: dict[URIRef, str] = {}
+    for row in sorted(rows, key=lambda r: (r["paper"].value, r["label"].value), reverse=True):
+        out[URIRef(row["paper"].value)] = row["label"].value
+    return out
+
+
+def inferred_triples(new: Iterable[Triple], profiles: list[TargetProfile], entailed: Entailed, onto: Ontology,
+                     facts: Facts, papers: dict[URIRef, str]) -> list[Triple]:
+    """The new triples and the profiles, each reified as a jakkg:InferredStatement, and the activity."""
     import owlready2
 
-    content = Graph()
-    for s, p, o in new:
-        content.add((s, p, o))
+    content: dict[Triple, None] = dict.fromkeys(new)  # a set that keeps its order
     for prof in profiles:
-        content.add((prof.iri, RDF.type, JAKKG.TargetProfile))
-        content.add((prof.iri, JAKKG.profileOf, prof.drug))
-        content.add((prof.iri, DCTERMS.source, prof.paper))
         drug = facts.labels.get(prof.drug, str(prof.drug))
-        paper = ds.value(prof.paper, RDFS.label)
-        content.add((prof.iri, RDFS.label, Literal(f"{drug} according to {paper or prof.paper}")))
-        for t in prof.targets:
-            content.add((prof.iri, JAKKG.profileTarget, t))
-        for c in prof.claims:
-            content.add((prof.iri, JAKKG.basedOnClaim, c))
-        for c in entailed.profile_classes.get(prof.iri, []):
-            content.add((prof.iri, JAKKG.inferredClass, c))
-    out = Graph()
-    for prefix, ns in namespaces:
-        out.bind(prefix, ns, override=True, replace=True)
-    out.bind("inferred", JAKDM["inferred/"])
-    out.bind("profile", JAKDM["profile/"])
-    out += content
+        content.update(dict.fromkeys([
+            (prof.iri, RDF.type, JAKKG.TargetProfile),
+            (prof.iri, JAKKG.profileOf, prof.drug),
+            (prof.iri, DCTERMS.source, prof.paper),
+            (prof.iri, RDFS.label, Literal(f"{drug} according to {papers.get(prof.paper) or prof.paper}")),
+            *((prof.iri, JAKKG.profileTarget, t) for t in prof.targets),
+            *((prof.iri, JAKKG.basedOnClaim, c) for c in prof.claims),
+            *((prof.iri, JAKKG.inferredClass, c) for c in entailed.profile_classes.get(prof.iri, [])),
+        ]))
+    out = list(content)
     for s, p, o in content:
         node = reification(s, p, o)
-        out.add((node, RDF.type, JAKKG.InferredStatement))
-        out.add((node, RDF.subject, s))
-        out.add((node, RDF.predicate, p))
-        out.add((node, RDF.object, o))
-        out.add((node, PROV.wasGeneratedBy, ACTIVITY))
-    out.add((ACTIVITY, RDF.type, PROV.Activity))
-    out.add((ACTIVITY, RDFS.label, Literal(f"OWL 2 reasoning with HermiT (owlready2 {owlready2.VERSION})")))
-    out.add((ACTIVITY, JAKKG.consistent, Literal(True)))
-    for iri in onto.iris():
-        out.add((ACTIVITY, PROV.used, iri))
+        out += [(node, RDF.type, JAKKG.InferredStatement), (node, RDF.subject, s), (node, RDF.predicate, p),
+                (node, RDF.object, o), (node, PROV.wasGeneratedBy, ACTIVITY)]
+    out += [(ACTIVITY, RDF.type, PROV.Activity),
+            (ACTIVITY, RDFS.label, Literal(f"OWL 2 reasoning with HermiT (owlready2 {owlready2.VERSION})")),
+            (ACTIVITY, JAKKG.consistent, Literal(True))]
+    out += [(ACTIVITY, PROV.used, iri) for iri in onto.iris()]
     return out
+
+
+def sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str]) -> bytes:
+    """Turtle of pyoxigraph triples, sorted by their N-Triples form: byte-identical for the same set.
+
+    Written by Oxigraph (about 1M triples/s); sorting groups each subject's
+    triples, which the serializer writes as one block.
+    """
+    import pyoxigraph as ox
+
+    text = ox.serialize(sorted(set(triples), key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    head = 0  # the @prefix lines come first, in an order Oxigraph does not promise: sort them
+    while text.startswith(b"@prefix ", head):
+        head = text.index(b"\n", head) + 1
+    return b"".join(sorted(text[:head].splitlines(keepends=True))) + text[head:]
 
 
 @dataclass
@@ -761,10 +960,13 @@ class Reasoning:
 
     facts: Facts
     profiles: list[TargetProfile]
+    lists: dict[tuple[URIRef, ...], TargetList]
     entailed: Entailed
     new: list[Triple]
-    inferred: Graph
-    reasoned: Graph
+    inferred_triples: list[Triple]
+    asserted: Asserted
+    namespaces: list[tuple[str, URIRef]]
+    hermit_triples: int
     timings: dict[str, float]
     paths: dict[str, Path] = field(default_factory=dict)
 
@@ -775,67 +977,111 @@ class Reasoning:
             out[str(p)] += 1
         return dict(sorted(out.items()))
 
+    @property
+    def prefixes(self) -> dict[str, str]:
+        return dict(sorted((p, str(ns)) for p, ns in self.namespaces))
 
-def reason_dataset(ds: Graph, onto: Ontology | None = None) -> Reasoning:
-    """Reason over a built graph (Dataset or Graph); raise InconsistentGraph with explanations."""
+    def inferred_turtle(self) -> bytes:
+        """jakdm-inferred.ttl."""
+        return sorted_turtle(map(_oxigraph_triple, self.inferred_triples), self.prefixes)
+
+    def reasoned_turtle(self) -> bytes:
+        """jakdm-reasoned.ttl: every asserted triple (named graphs merged) and the inferred ones.
+
+        The asserted triples go from the store to the file without becoming
+        rdflib terms: this is the one step that grows with the claims.
+        """
+        asserted = (q.triple for q in self.asserted.reread())
+        return sorted_turtle(itertools.chain(asserted, map(_oxigraph_triple, self.inferred_triples)), self.prefixes)
+
+    @property
+    def inferred(self) -> Graph:
+        """jakdm-inferred.ttl as an rdflib graph (for library callers; the CLI writes the bytes)."""
+        return Graph().parse(data=self.inferred_turtle(), format="turtle")
+
+    @property
+    def reasoned(self) -> Graph:
+        """jakdm-reasoned.ttl as an rdflib graph (for library callers on small graphs)."""
+        return Graph().parse(data=self.reasoned_turtle(), format="turtle")
+
+
+def _oxigraph_triple(t: Triple) -> Any:
+    import pyoxigraph as ox
+
+    return ox.Triple(*map(_oxigraph_term, t))
+
+
+def output_namespaces(asserted: Asserted, onto: Ontology) -> list[tuple[str, URIRef]]:
+    """The prefixes of the outputs: the ontology's, the graph file's (which win), inferred: and profile:."""
+    merged = {p: ns for p, ns in onto.prefixes.items()}
+    merged.update({p: ns for p, ns in asserted.namespaces})
+    merged.update({"inferred": JAKDM["inferred/"], "profile": JAKDM["profile/"]})
+    return sorted((p, URIRef(ns)) for p, ns in merged.items())
+
+
+def reason_dataset(ds: Source, onto: Ontology | None = None, progress: Callable[[str], None] | None = None) -> Reasoning:
+    """Reason over a built graph (rdflib Graph/Dataset, or the store read by :func:`read_asserted`).
+
+    Raises InconsistentGraph with explanations. ``progress`` gets one line per step.
+    """
+    say = progress or (lambda _line: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     onto = onto or load_ontology()
+    asserted = as_asserted(ds)
     schema = Schema.of(onto)
-    facts = entity_facts(ds, schema)
-    profiles = target_profiles(ds, facts, schema)
-    background = background_graph(onto, facts, profiles, schema)
-    graph = with_facts(background, facts.triples())
+    facts = entity_facts(asserted, schema)
+    profiles = target_profiles(asserted, facts, schema)
+    lists = target_lists(profiles)
+    background = background_graph(onto, facts, lists.values(), schema)
+    data = hermit_input(background, facts)
+    hermit_triples = data.count(b"\n")
     timings["facts"] = time.perf_counter() - t0
+    say(f"HermiT input: {len(facts.individuals):,} individuals, {len(facts):,} facts, {len(lists):,} closure axioms "
+        f"for {len(profiles):,} per-paper target profiles, {hermit_triples:,} triples ({timings['facts']:.1f} s)")
+    namespaces = output_namespaces(asserted, onto)
     check_java()
     t1 = time.perf_counter()
     try:
-        world = run_hermit(graph)
+        world = run_hermit(data)
     except _Inconsistent:
-        raise InconsistentGraph(Explainer(onto, facts, background, ds.namespaces()).explain()) from None
+        raise InconsistentGraph(Explainer(onto, facts, background, namespaces).explain()) from None
     timings["hermit"] = time.perf_counter() - t1
+    say(f"HermiT found the graph consistent ({timings['hermit']:.1f} s)")
     t2 = time.perf_counter()
     try:
-        entailed = entailments(world, facts, profiles, schema)
+        entailed = entailments(world, facts, profiles, lists, schema)
     finally:
         world.close()
-    asserted = {(s, RDF.type, c) for s, c in facts.types} | set(facts.relations)
-    new = sorted(({(s, RDF.type, c) for s, c in entailed.types} | entailed.relations) - asserted,
+    asserted_facts = {(s, RDF.type, c) for s, c in facts.types} | set(facts.relations)
+    new = sorted(({(s, RDF.type, c) for s, c in entailed.types} | entailed.relations) - asserted_facts,
                  key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
     new = [t for t in new if t[2] not in (OWL.Thing, OWL.NamedIndividual)]
-    namespaces = list(ds.namespaces()) + list(onto.graph.namespaces())
-    inferred = inferred_graph(new, profiles, entailed, onto, facts, ds, namespaces)
-    reasoned = merged_graph(ds) if isinstance(ds, Dataset) else _copy(ds)
-    for prefix, ns in namespaces:
-        reasoned.bind(prefix, ns, override=False)
-    for prefix, ns in inferred.namespaces():
-        reasoned.bind(prefix, ns, override=False)
-    reasoned += inferred
+    papers = paper_labels(asserted, (p.paper for p in profiles))
+    inferred = inferred_triples(new, profiles, entailed, onto, facts, papers)
     timings["entailments"] = time.perf_counter() - t2
-    return Reasoning(facts, profiles, entailed, new, inferred, reasoned, timings)
+    return Reasoning(facts, profiles, lists, entailed, new, inferred, asserted, namespaces, hermit_triples, timings)
 
 
-def _copy(g: Graph) -> Graph:
-    out = Graph()
-    for prefix, ns in g.namespaces():
-        out.bind(prefix, ns)
-    out += g
-    return out
-
-
-def reason_file(in_path: Path, out_dir: Path, ontology_files: list[Path] | None = None) -> Reasoning:
+def reason_file(in_path: Path, out_dir: Path, ontology_files: list[Path] | None = None,
+                progress: Callable[[str], None] | None = None) -> Reasoning:
     """``jakkg reason``: read the built graph, reason, write the two files atomically."""
-    from .validate import read_dataset
-
+    say = progress or (lambda _line: None)
     onto = load_ontology(ontology_files)
-    ds = read_dataset(Path(in_path))
-    result = reason_dataset(ds, onto)
+    check_java()  # before reading a large graph: a missing Java is known in a millisecond
+    t = time.perf_counter()
+    asserted = read_asserted(Path(in_path))
+    read = time.perf_counter() - t
+    say(f"read {len(asserted):,} quads from {display_path(Path(in_path))} ({read:.1f} s)")
+    result = reason_dataset(asserted, onto, progress)
+    result.timings["read"] = read
     t = time.perf_counter()
     with atomic_outputs(Path(out_dir)) as stage:
-        stage(INFERRED_FILE, turtle(result.inferred))
-        stage(REASONED_FILE, turtle(result.reasoned))
+        stage(INFERRED_FILE, result.inferred_turtle())
+        stage(REASONED_FILE, result.reasoned_turtle())
     result.timings["write"] = time.perf_counter() - t
     result.paths = {"inferred": Path(out_dir) / INFERRED_FILE, "reasoned": Path(out_dir) / REASONED_FILE}
+    say(f"wrote {INFERRED_FILE} and {REASONED_FILE} ({result.timings['write']:.1f} s)")
     return result
 
 
@@ -851,15 +1097,30 @@ def qname(term: Node, namespaces: Iterable[tuple[str, Node]]) -> str:
 def summary(result: Reasoning) -> Iterator[str]:
     """The lines `jakkg reason` prints."""
     f = result.facts
-    ns = list(result.inferred.namespaces())
+    ns = result.namespaces
     yield (f"consistent: HermiT found no contradiction between the ontology and {len(f.individuals)} entities, "
            f"{len(f)} entity-level facts and {len(result.profiles)} per-paper target profiles "
-           f"(HermiT {result.timings.get('hermit', 0):.1f} s)")
+           f"({len(result.lists)} closure axioms, {result.hermit_triples} triples in all; "
+           f"HermiT {result.timings.get('hermit', 0):.1f} s)")
     yield f"inferred {len(result.new)} new triples:"
     for pred, n in result.counts().items():
         what = "class memberships (rdf:type)" if pred == str(RDF.type) else qname(URIRef(pred), ns)
         yield f"  {n:>6}  {what}"
+    yield from _profile_lines(result, ns)
+
+
+def _profile_lines(result: Reasoning, ns: list[tuple[str, URIRef]]) -> Iterator[str]:
+    """One line per paper's profile; on a large corpus one line per drug and class set, counting the papers."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for prof in result.profiles:
-        drug = f.labels.get(prof.drug, str(prof.drug))
+        drug = result.facts.labels.get(prof.drug, str(prof.drug))
         classes = ", ".join(qname(c, ns) for c in result.entailed.profile_classes.get(prof.iri, [])) or "no JAK class"
-        yield f"  per paper: {drug} according to {str(prof.paper).rsplit('/', 1)[-1]}: {classes}"
+        groups[(drug, classes)].append(str(prof.paper).rsplit("/", 1)[-1])
+    if len(result.profiles) <= MAX_PROFILE_LINES:
+        for prof in result.profiles:
+            drug = result.facts.labels.get(prof.drug, str(prof.drug))
+            classes = ", ".join(qname(c, ns) for c in result.entailed.profile_classes.get(prof.iri, [])) or "no JAK class"
+            yield f"  per paper: {drug} according to {str(prof.paper).rsplit('/', 1)[-1]}: {classes}"
+        return
+    for (drug, classes), papers in sorted(groups.items()):
+        yield f"  per paper: {drug} according to {len(papers)} papers (first: {min(papers)}): {classes}"

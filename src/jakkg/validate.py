@@ -103,6 +103,8 @@ class ValidationReport:
     shapes: str
     findings: list[Finding] = field(default_factory=list)
     results_graph: Graph = field(default_factory=Graph)
+    checked: int = 0  # partitions validated now (validate_built)
+    reused: int = 0  # partitions whose results came from the cache
 
     @property
     def violations(self) -> list[Finding]:
@@ -241,55 +243,387 @@ def load_shapes(path: Path | None = None) -> Graph:
 
 
 # -- validating -------------------------------------------------------------
-def validate_graph(graph: Graph, shapes: Graph | None = None, *, source: str = "graph",
-                   shapes_name: str | None = None, shapes_path: Path | None = None,
-                   only: Iterable[str] | None = None) -> ValidationReport:
-    """Run the shapes on ``graph`` and locate every result at its record.
+ENGINES = ("turbo", "pyshacl")
+DEFAULT_ENGINE = "turbo"
+TEXT_FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads"}
 
-    The graph is validated in place (no copy): the shapes contain no rules and
-    no inference is asked for, so pySHACL does not change it. ``only`` runs
-    just the named shapes (with the untargeted helper shapes they refer to),
-    which lets a test check one shape in milliseconds.
-    """
-    from pyshacl import validate
+
+def _engine(name: str) -> Any:
+    """The ``validate`` function of an engine: pyshacl-turbo (Rust, default) or pySHACL (the reference)."""
+    if name not in ENGINES:
+        raise UsageError(f"unknown SHACL engine {name!r} (one of {', '.join(ENGINES)})")
+    if name == "turbo":
+        from pyshacl_turbo import validate
+    else:
+        from pyshacl import validate
+    return validate
+
+
+def _run_engine(data: Any, shapes_graph: Graph, engine: str, use_shapes: list[str] | None,
+                shapes_name: str, shapes_path: Path | None) -> Graph:
+    """The SHACL results graph of one engine run; a malformed shape is a UsageError naming it."""
     from pyshacl.errors import ReportableRuntimeError
 
-    shapes_graph = shapes if shapes is not None else load_shapes()
-    shapes_name = shapes_name or DEFAULT_SHAPES_NAME
-    use_shapes = None
-    if only is not None:
-        # pySHACL skips a named shape that use_shapes leaves out even when an
-        # sh:or refers to it, so the helper shapes (no target) go in too.
-        helpers = {str(s) for kind in (SH.NodeShape, SH.PropertyShape) for s in shapes_graph.subjects(RDF.type, kind)
-                   if isinstance(s, URIRef) and not any((s, t, None) in shapes_graph for t in TARGETS)}
-        use_shapes = sorted(set(only) | helpers)
+    errors: tuple[type[BaseException], ...] = (ReportableRuntimeError,)
+    if engine == "turbo":
+        from pyshacl_turbo.errors import ReportableRuntimeError as TurboError
+
+        errors += (TurboError, ValueError)  # pyshacl-turbo reports some malformed shapes as ValueError
     # pySHACL logs a malformed shape to stderr before raising; the error is
     # reported once, below, as one line.
     log = logging.getLogger("pyshacl-validate")
     was_disabled, log.disabled = log.disabled, True
     try:
-        _, results, _ = validate(graph, shacl_graph=shapes_graph, advanced=True, inference="none",
-                                 allow_warnings=True, inplace=True, use_shapes=use_shapes)
-    except ReportableRuntimeError as exc:  # a malformed shape (ShapeLoadError, ConstraintLoadError ...)
+        _, results, _ = _engine(engine)(data, shacl_graph=shapes_graph, advanced=True, inference="none",
+                                        allow_warnings=True, inplace=isinstance(data, Graph), use_shapes=use_shapes)
+    except errors as exc:  # a malformed shape (ShapeLoadError, ConstraintLoadError ...)
         reason = " ".join(str(getattr(exc, "message", exc)).split())[:300]
-        where, shape = _locate_bad_shape(shapes_graph, shapes_path or default_shapes() if shapes is None else shapes_path)
+        where, shape = _locate_bad_shape(shapes_graph, shapes_path)
         raise UsageError(f"{shapes_name}{where}: invalid shape{' ' + shape if shape else 's'}: {reason}") from None
     finally:
         log.disabled = was_disabled
-    report = ValidationReport(source=source, shapes=shapes_name, results_graph=results)
-    locator = _Locator(graph)
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        report.findings.append(_finding(results, result, locator))
+    return results
+
+
+def validate_graph(graph: Graph, shapes: Graph | None = None, *, source: str = "graph",
+                   shapes_name: str | None = None, shapes_path: Path | None = None,
+                   only: Iterable[str] | None = None, engine: str = DEFAULT_ENGINE) -> ValidationReport:
+    """Run the shapes on an rdflib ``graph`` and locate every result at its record.
+
+    The graph is validated in place (no copy): the shapes contain no rules and
+    no inference is asked for, so the engine does not change it. ``only`` runs
+    just the named shapes (with the untargeted helper shapes they refer to),
+    which lets a test check one shape in milliseconds. ``engine`` picks
+    pyshacl-turbo (default) or pySHACL, the reference the tests compare it with.
+    """
+    shapes_graph = shapes if shapes is not None else load_shapes()
+    use_shapes = _with_helpers(shapes_graph, only) if only is not None else None
+    results = _run_engine(graph, shapes_graph, engine, use_shapes, shapes_name or DEFAULT_SHAPES_NAME,
+                          shapes_path or default_shapes() if shapes is None else shapes_path)
+    return _report(results, _Locator(graph), source, shapes_name or DEFAULT_SHAPES_NAME)
+
+
+def validate_text(text: str, fmt: str, shapes: Graph | None = None, *, source: str = "graph",
+                  shapes_name: str | None = None, shapes_path: Path | None = None,
+                  engine: str = DEFAULT_ENGINE) -> ValidationReport:
+    """Validate RDF text (``nt``, ``nquads``, ``turtle`` or ``trig``; datasets as the merge of their graphs).
+
+    The fast path: pyshacl-turbo parses the text itself, in Rust, so no
+    Python object is made per triple. The report's records are located in an
+    Oxigraph store of the same text, made only when there are results.
+    pySHACL (``engine="pyshacl"``) gets the text parsed by rdflib.
+    """
+    shapes_graph = shapes if shapes is not None else load_shapes()
+    shapes_name = shapes_name or DEFAULT_SHAPES_NAME
+    shapes_path = shapes_path or default_shapes() if shapes is None else shapes_path
+    if engine == "pyshacl":
+        ds = Dataset(default_union=True)
+        ds.parse(data=text, format=fmt)
+        from .export import merged_graph
+
+        return validate_graph(merged_graph(ds), shapes_graph, source=source, shapes_name=shapes_name,
+                              shapes_path=shapes_path, engine=engine)
+    from pyshacl_turbo.rdf import Input
+
+    results = _run_engine(Input(text, fmt, None, {}), shapes_graph, engine, None, shapes_name, shapes_path)
+    view = _StoreView(text, fmt) if (None, RDF.type, SH.ValidationResult) in results else _StoreView("", "nt")
+    return _report(results, _Locator(view), source, shapes_name)
+
+
+# -- the build's validation: paper by paper, cached, on both cores ------------------
+_WORK: dict[str, Any] = {}  # what forked workers read: the built graph, its partitions, the shapes
+
+
+def validate_built(built: Any, shapes_path: Path | None = None, *, source: str = "graph",
+                   engine: str = DEFAULT_ENGINE, jobs: int = 2, cache_dir: Path | None = None) -> ValidationReport:
+    """Validate a built corpus paper by paper: each part with the records it refers to as context.
+
+    Each paper's partition (see :meth:`jakkg.build.BuiltGraph.partitions`) is
+    validated on its own, on ``jobs`` processes, and keeps the results of its
+    own records; the shared records (entities, studies) are one more
+    partition. A partition's results are cached under ``cache_dir`` by a
+    digest of the engine, the shapes and the partition's lines, so a rebuild
+    after editing one paper validates that paper (and the papers that refer
+    to it) again, not the corpus. The tests hold the result to pySHACL on the
+    whole graph.
+    """
+    import hashlib
+    import multiprocessing
+
+    shapes_path = shapes_path or default_shapes()
+    shapes_text = shapes_path.read_text(encoding="utf-8")
+    shapes_graph = load_shapes(shapes_path)
+    _program(shapes_graph, engine)  # a malformed shape fails here, once, before any worker starts
+    partitions = built.partitions()
+    salt = f"{engine} {_engine_version(engine)} {hashlib.sha256(shapes_text.encode()).hexdigest()}\n"
+    digests = {key: hashlib.sha256((salt + "".join(lines)).encode()).hexdigest() for key, lines in partitions.items()}
+    done: dict[str, list[tuple[dict[str, Any], list[list[str]]]]] = {}
+    if cache_dir is not None:
+        for key, digest in digests.items():
+            path = cache_dir / f"{digest}.json"
+            if path.is_file():
+                done[key] = [(f, t) for f, t in json.loads(path.read_text(encoding="utf-8"))]
+    todo = sorted((k for k in partitions if k not in done), key=lambda k: -len(partitions[k]))  # big first
+    _WORK.update(built=built, partitions=partitions, shapes=shapes_graph, engine=engine)
+    try:
+        if jobs > 1 and len(todo) > 1:
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
+                done.update(zip(todo, pool.map(_validate_partition, todo, chunksize=1)))
+        else:
+            done.update((key, _validate_partition(key)) for key in todo)
+    finally:
+        _WORK.clear()
+    if cache_dir is not None:
+        _store_cache(cache_dir, {digests[k]: done[k] for k in partitions})
+    report = _merged_report([done[k] for k in sorted(partitions)], source, DEFAULT_SHAPES_NAME if shapes_path == default_shapes()
+                            else display_path(shapes_path))
+    report.checked, report.reused = len(todo), len(partitions) - len(todo)
     return report
 
 
-def validate_file(path: Path, shapes_path: Path | None = None) -> ValidationReport:
-    """Read any RDF file and validate it: what ``jakkg validate FILE`` does."""
+def _engine_version(engine: str) -> str:
+    from importlib.metadata import version
+
+    return version("pyshacl-turbo" if engine == "turbo" else "pyshacl")
+
+
+_PROGRAMS: dict[tuple[int, str], Any] = {}
+
+
+def _program(shapes_graph: Graph, engine: str) -> Any:
+    """pyshacl-turbo's compiled shapes, made once per process (34 ms each time otherwise)."""
+    if engine != "turbo":
+        return None
+    key = (id(shapes_graph), engine)
+    if key not in _PROGRAMS:
+        from pyshacl_turbo import compile_shapes
+
+        try:
+            _PROGRAMS[key] = compile_shapes(shapes_graph, advanced=True)
+        except Exception as exc:  # noqa: BLE001 - reported as the malformed shape it is
+            where, shape = _locate_bad_shape(shapes_graph, default_shapes())
+            raise UsageError(f"{DEFAULT_SHAPES_NAME}{where}: invalid shape{' ' + shape if shape else 's'}: "
+                             f"{' '.join(str(exc).split())[:300]}") from None
+    return _PROGRAMS[key]
+
+
+def _validate_partition(key: str) -> list[tuple[dict[str, Any], list[list[str]]]]:
+    """The findings of one partition that belong to its own records, each with its result's triples."""
+    from pyshacl_turbo.rdf import Input
+
+    built, lines, shapes, engine = _WORK["built"], _WORK["partitions"][key], _WORK["shapes"], _WORK["engine"]
+    text = "".join(line[: line.rindex(" <", 0, -3)] + " .\n" for line in lines)
+    if engine == "turbo":
+        _, results, _ = _program(shapes, engine).validate(Input(text, "nt", None, {}), allow_warnings=True)
+    else:
+        results = _run_engine(Graph().parse(data=text, format="nt"), shapes, engine, None, DEFAULT_SHAPES_NAME, None)
+    canonical = _canonical_results(results)
+    if (None, RDF.type, SH.ValidationResult) not in canonical:
+        return []
+    locator = _Locator(_StoreView(text, "nt"))
+    kept = []
+    for result in canonical.subjects(RDF.type, SH.ValidationResult):
+        finding = _finding(canonical, result, locator)
+        record = locator.locate(canonical.value(result, SH.focusNode))[4]
+        owner = built.owner(f"<{record}>") if isinstance(record, URIRef) else None
+        if owner == key or owner is None:
+            kept.append((asdict(finding), _closure_lines(canonical, result)))
+    return kept
+
+
+def _closure_lines(graph: Graph, node: Any) -> list[list[str]]:
+    """A result and the blank nodes it owns (its path) as triples of N3 terms (blank nodes keep their labels)."""
+    out, queue, seen = [], [node], set()
+    while queue:
+        current = queue.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for p, o in graph.predicate_objects(current):
+            out.append([current.n3(), p.n3(), o.n3()])
+            if isinstance(o, BNode) and (o, RDF.type, SH.ValidationResult) not in graph:
+                queue.append(o)
+    return sorted(out)
+
+
+def _store_cache(cache_dir: Path, entries: dict[str, list[tuple[dict[str, Any], list[list[str]]]]]) -> None:
+    """Keep exactly this build's partitions' results (written atomically; stale entries removed)."""
+    from .export import atomic_outputs
+
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with atomic_outputs(cache_dir) as stage:
+        for digest, findings in entries.items():
+            if not (cache_dir / f"{digest}.json").is_file():
+                stage(f"{digest}.json", json.dumps(findings, ensure_ascii=False))
+    for stale in cache_dir.glob("*.json"):
+        if stale.stem not in entries:
+            stale.unlink()
+
+
+def _merged_report(parts: list[list[tuple[dict[str, Any], list[list[str]]]]], source: str, shapes_name: str) -> ValidationReport:
+    """One report of the partitions' findings (a result seen by two partitions counts once)."""
+    report = ValidationReport(source=source, shapes=shapes_name)
+    from rdflib.util import from_n3
+
+    seen: set[str] = set()
+    results = Graph()
+    results.bind("sh", SH)
+    for part in parts:
+        for finding, triples in part:
+            key = json.dumps(finding, sort_keys=True)
+            if key in seen:
+                continue
+            seen.add(key)
+            report.findings.append(Finding(**finding))
+            for triple in triples:
+                results.add(tuple(from_n3(term) for term in triple))  # type: ignore[arg-type]
+    node = BNode("report")
+    results.add((node, RDF.type, SH.ValidationReport))
+    results.add((node, SH.conforms, Literal(report.conforms)))
+    for result in set(results.subjects(RDF.type, SH.ValidationResult)):
+        results.add((node, SH.result, result))
+    report.results_graph = results
+    return report
+
+
+def _with_helpers(shapes_graph: Graph, only: Iterable[str]) -> list[str]:
+    """The named shapes plus the untargeted helper shapes they may refer to.
+
+    pySHACL skips a named shape that use_shapes leaves out even when an
+    sh:or refers to it, so the helper shapes (no target) go in too.
+    """
+    helpers = {str(s) for kind in (SH.NodeShape, SH.PropertyShape) for s in shapes_graph.subjects(RDF.type, kind)
+               if isinstance(s, URIRef) and not any((s, t, None) in shapes_graph for t in TARGETS)}
+    return sorted(set(only) | helpers)
+
+
+def _report(results: Graph, locator: _Locator, source: str, shapes_name: str) -> ValidationReport:
+    """Findings located at their records, and the SHACL results graph rebuilt deterministically."""
+    report = ValidationReport(source=source, shapes=shapes_name)
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        report.findings.append(_finding(results, result, locator))
+    report.results_graph = _canonical_results(results)
+    return report
+
+
+def _canonical_results(results: Graph) -> Graph:
+    """The results graph with blank nodes named by their content, so the report is byte-identical run to run.
+
+    Engines return results in an arbitrary order under fresh blank nodes, and
+    the Turtle writer orders blank nodes by label. Each blank node (a result,
+    a path it owns) is renamed after a digest of what it says, recursively;
+    the report node is ``_:report``.
+    """
+    import hashlib
+
+    def content(node: Any, stack: tuple[Any, ...]) -> str:
+        parts = []
+        for p, o in results.predicate_objects(node):
+            nested = isinstance(o, BNode) and o not in stack and (o, RDF.type, SH.ValidationResult) not in results
+            parts.append(f"{p.n3()} {'[' + content(o, (*stack, o)) + ']' if nested else o.n3() if not isinstance(o, BNode) else ''}")
+        return "; ".join(sorted(parts))
+
+    labels: dict[Any, str] = {}
+    for node in set(results.all_nodes()):
+        if isinstance(node, BNode):
+            is_report = (node, RDF.type, SH.ValidationReport) in results
+            labels[node] = "report" if is_report else "b" + hashlib.sha256(content(node, (node,)).encode()).hexdigest()[:20]
+    out = Graph()
+    for prefix, ns in results.namespaces():
+        out.bind(prefix, ns)
+    for s, p, o in results:
+        out.add((BNode(labels[s]) if s in labels else s, p, BNode(labels[o]) if o in labels else o))
+    return out
+
+
+def validate_file(path: Path, shapes_path: Path | None = None, engine: str = DEFAULT_ENGINE) -> ValidationReport:
+    """Read any RDF file and validate it: what ``jakkg validate FILE`` does.
+
+    Turtle, TriG, N-Triples and N-Quads go to the engine as text; other
+    syntaxes (RDF/XML, JSON-LD ...) and unparseable files go through rdflib's
+    reader, which reports the position of a syntax error.
+    """
     shapes = load_shapes(shapes_path)
+    kwargs: dict[str, Any] = dict(source=display_path(path), shapes_path=shapes_path or default_shapes(),
+                                  shapes_name=display_path(shapes_path) if shapes_path else DEFAULT_SHAPES_NAME)
+    fmt = TEXT_FORMATS.get(path.suffix.lower())
+    if fmt is not None and engine == "turbo" and path.is_file():
+        text = path.read_text(encoding="utf-8")
+        if _parses(text, fmt):
+            require_jakkg_data(_text_triples(text, fmt), path)
+            return validate_text(text, fmt, shapes, engine=engine, **kwargs)
     graph = read_graph(path)
     require_jakkg_data(graph, path)
-    return validate_graph(graph, shapes, source=display_path(path), shapes_path=shapes_path or default_shapes(),
-                          shapes_name=display_path(shapes_path) if shapes_path else DEFAULT_SHAPES_NAME)
+    return validate_graph(graph, shapes, engine=engine, **kwargs)
+
+
+def _parses(text: str, fmt: str) -> bool:
+    """Whether Oxigraph parses the text (a syntax error is then reported by rdflib, with its position)."""
+    from pyoxigraph import RdfFormat, parse
+
+    try:
+        for _ in parse(text, format={"turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG, "nt": RdfFormat.N_TRIPLES,
+                                     "nquads": RdfFormat.N_QUADS}[fmt]):
+            pass
+    except SyntaxError:
+        return False
+    return True
+
+
+class _StoreView:
+    """The few look-ups the locator makes, on an Oxigraph store of the validated text.
+
+    Values come back as rdflib terms. The store may canonicalize literals
+    (``"98"^^xsd:positiveInteger`` reads as an integer 98), which does not
+    matter for file names, line numbers and labels.
+    """
+
+    def __init__(self, text: str, fmt: str):
+        from pyoxigraph import RdfFormat, Store
+
+        self.store = Store()
+        if text:
+            self.store.load(text, format={"turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG, "nt": RdfFormat.N_TRIPLES,
+                                          "nquads": RdfFormat.N_QUADS}[fmt])
+        self.prefixes: dict[str, str] = {}
+
+    @staticmethod
+    def _ox(term: Any) -> Any:
+        from pyoxigraph import NamedNode
+
+        return NamedNode(str(term)) if isinstance(term, URIRef) else None
+
+    @staticmethod
+    def _rdflib(term: Any) -> Any:
+        from pyoxigraph import NamedNode
+
+        if isinstance(term, NamedNode):
+            return URIRef(term.value)
+        if hasattr(term, "datatype"):
+            return Literal(term.value, lang=term.language, datatype=None if term.language else URIRef(term.datatype.value))
+        return BNode(term.value)
+
+    def __contains__(self, triple: tuple[Any, Any, Any]) -> bool:
+        s, p, _ = triple
+        return self._ox(s) is not None and next(self.store.quads_for_pattern(self._ox(s), self._ox(p), None), None) is not None
+
+    def objects(self, s: Any, p: Any) -> list[Any]:
+        if self._ox(s) is None:
+            return []
+        return sorted(self._rdflib(q.object) for q in self.store.quads_for_pattern(self._ox(s), self._ox(p), None))
+
+    def subjects(self, p: Any, o: Any) -> list[Any]:
+        if self._ox(o) is None:
+            return []
+        return sorted(self._rdflib(q.subject) for q in self.store.quads_for_pattern(None, self._ox(p), self._ox(o)))
+
+    def value(self, s: Any, p: Any) -> Any:
+        return next(iter(self.objects(s, p)), None)
+
+    def namespaces(self) -> list[tuple[str, str]]:
+        from .build import PREFIXES
+
+        return [(prefix, str(ns)) for prefix, ns in PREFIXES.items()]
 
 
 def _locate_bad_shape(shapes: Graph, path: Path | None) -> tuple[str, str]:
@@ -463,18 +797,37 @@ def write_report(content: str, path: Path) -> None:
         stage(path.name, content)
 
 
-def require_jakkg_data(graph: Graph, path: Path) -> None:
-    """Refuse a graph with nothing for the shapes to check: an empty file, or RDF that is not jakkg's.
+def require_jakkg_data(triples: Iterable[tuple[Any, Any, Any]], path: Path) -> None:
+    """Refuse RDF with nothing for the shapes to check: an empty file, or triples that are not jakkg's.
 
     SHACL finds no focus node in such a graph and reports it as conforming;
     "conforms" for a truncated or wrong file would be read as "the data is
     good". jakkg data has records under the data namespace or nodes typed
-    with a class of the jakkg vocabulary.
+    with a class of the jakkg vocabulary. ``triples`` are rdflib's or
+    Oxigraph's; the scan stops at the first jakkg triple, so it costs nothing
+    on jakkg's own files.
     """
-    if len(graph) == 0:
+    count = 0
+    for s, p, o in triples:
+        count += 1
+        if _iri(s).startswith(DATA) or (_iri(p) == str(RDF.type) and _iri(o).startswith(VOCAB)):
+            return
+    if count == 0:
         raise UsageError(f"{display_path(path)}: the file holds no triples: nothing to validate")
-    own = any(isinstance(s, URIRef) and str(s).startswith(DATA) for s in graph.subjects(unique=True)) or any(
-        isinstance(c, URIRef) and str(c).startswith(VOCAB) for c in graph.objects(None, RDF.type, unique=True))
-    if not own:
-        raise UsageError(f"{display_path(path)}: {len(graph)} triple{'s' if len(graph) != 1 else ''}, none about jakkg records (no subject under {DATA}, "
-                         f"no node typed with a class of {VOCAB}): nothing to validate")
+    raise UsageError(f"{display_path(path)}: {count} triple{'s' if count != 1 else ''}, none about jakkg records "
+                     f"(no subject under {DATA}, no node typed with a class of {VOCAB}): nothing to validate")
+
+
+def _iri(term: Any) -> str:
+    """The IRI of an rdflib or Oxigraph named node; '' for anything else."""
+    if isinstance(term, URIRef):
+        return str(term)
+    return term.value if type(term).__name__ == "NamedNode" else ""
+
+
+def _text_triples(text: str, fmt: str) -> Iterable[tuple[Any, Any, Any]]:
+    """The triples of RDF text, parsed by Oxigraph (named graphs merged)."""
+    from pyoxigraph import RdfFormat, parse
+
+    rdf_format = {"turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG, "nt": RdfFormat.N_TRIPLES, "nquads": RdfFormat.N_QUADS}[fmt]
+    return ((q.subject, q.predicate, q.object) for q in parse(text, format=rdf_format))

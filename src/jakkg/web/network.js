@@ -1,13 +1,19 @@
 // Interactive evidence network: click an edge for its claims, pick a drug for its paths.
 // Written for jakkg; no libraries, no network. The data is the JSON in #graph-data.
+// A large network is drawn as a summary (its strongest edges); the data holds every
+// edge, so an edge or node may have no element in the picture: look it up, never assume it.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("graph-data").textContent);
   var nodes = {}, edges = {};
   data.nodes.forEach(function (n) { nodes[n.id] = n; });
   var edgeOfClaim = {};
+  var edgesOf = {};  // node id -> its edges, built once so that a click costs the node's edges, not all edges
+  function attach(nodeId, e) { (edgesOf[nodeId] = edgesOf[nodeId] || []).push(e); }
   data.edges.forEach(function (e) {
     edges[e.id] = e;
+    attach(e.source, e);
+    if (e.target !== e.source) { attach(e.target, e); }
     e.evidence.forEach(function (c) { edgeOfClaim[c.claim] = e.id; });
   });
   var svg = document.getElementById("network");
@@ -38,11 +44,15 @@
 
   function showEdge(id) {
     var e = edges[id];
+    var drawn = document.getElementById(id);
     clearSelection();
-    document.getElementById(id).classList.add("selected");
-    document.getElementById("badge-" + id).classList.add("selected");
+    if (drawn) {
+      drawn.classList.add("selected");
+      document.getElementById("badge-" + id).classList.add("selected");
+    }
     details.replaceChildren();
     details.appendChild(el("h2", "edge-title", edgeTitle(e)));
+    if (!drawn) { details.appendChild(el("p", "meta not-drawn", "Not drawn in the summary picture: its evidence is weaker than that of the edges shown.")); }
     details.appendChild(el("p", "meta", e.n_claims + " claim" + (e.n_claims === 1 ? "" : "s") + " from " +
       e.n_sources + " independent source" + (e.n_sources === 1 ? "" : "s") + " (" + e.studies.join(", ") + ")" +
       (e.disagreement ? "; part of a disagreement" : "")));
@@ -91,8 +101,9 @@
 
   function showNode(id) {
     var n = nodes[id];
+    var drawn = document.getElementById(id);
     clearSelection();
-    document.getElementById(id).classList.add("selected");
+    if (drawn) { drawn.classList.add("selected"); }
     details.replaceChildren();
     details.appendChild(el("h2", null, n.label));
     var p = el("p", "meta", n.category.replace(/_/g, " ") + " \u00b7 ");
@@ -102,14 +113,16 @@
     p.appendChild(a);
     if (!n.verified) { p.appendChild(el("span", "tag", "identifier not verified")); }
     details.appendChild(p);
+    if (!drawn) { details.appendChild(el("p", "meta not-drawn", "Not drawn in the summary picture; its edges:")); }
     var list = el("ul", "edge-list");
-    data.edges.forEach(function (e) {
-      if (e.source !== id && e.target !== id) { return; }
-      if (document.getElementById(e.id).classList.contains("filtered-out")) { return; }
+    (edgesOf[id] || []).forEach(function (e) {
+      var line = document.getElementById(e.id);
+      if (line && line.classList.contains("filtered-out")) { return; }
       var li = el("li");
       var b = el("button", "edge-link", edgeTitle(e) + " [" + e.n_claims + "]");
       b.addEventListener("click", function () { showEdge(e.id); });
       li.appendChild(b);
+      if (!line) { li.appendChild(el("span", "not-drawn", " (not drawn)")); }
       list.appendChild(li);
     });
     details.appendChild(list);
@@ -145,6 +158,29 @@
     g.addEventListener("click", function (ev) { ev.stopPropagation(); showNode(g.id); });
   });
   select.addEventListener("change", applyFilter);
+
+  // the finder of a summary page: any entity, drawn or not, by "label — CURIE", CURIE or label
+  var find = document.getElementById("find");
+  if (find) {
+    var byName = {};
+    var options = document.createDocumentFragment();
+    data.nodes.forEach(function (n) {
+      var name = n.label + " — " + n.curie;
+      byName[name] = n.id;
+      byName[n.curie.toLowerCase()] = n.id;
+      if (!byName[n.label.toLowerCase()]) { byName[n.label.toLowerCase()] = n.id; }
+      var o = document.createElement("option");
+      o.value = name;
+      options.appendChild(o);
+    });
+    document.getElementById("find-list").appendChild(options);
+    var go = function () {
+      var id = byName[find.value] || byName[find.value.trim().toLowerCase()];
+      if (id) { showNode(id); }
+    };
+    find.addEventListener("change", go);
+    find.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { go(); } });
+  }
   applyFilter();
   document.body.setAttribute("data-ready", "true");
 }());
