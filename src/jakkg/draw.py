@@ -1,39 +1,48 @@
 """Pictures of the evidence network: a static figure (PNG, SVG) and an
-interactive page (self-contained HTML).
+interactive page (one self-contained HTML file).
 
-Both use the layered layout of :mod:`jakkg.layout`: drugs | kinases |
-pathways | diseases and phenotypes | outcome measures, left to right, so a
-reader follows each drug to each outcome. Nodes are coloured by category
-(Okabe-Ito palette, ``graph.yaml``), edges by kind of evidence (mechanism,
-improvement, worsening or adverse event, no change, negated) and their width
-grows with the number of claims behind them. Negated claims are drawn dashed
-and grey, never in the colour of positive evidence.
+The static figure uses the layered layout of :mod:`jakkg.layout`: drugs |
+kinases | pathways | diseases and phenotypes | outcome measures, left to
+right, so a reader follows each drug to each outcome (benchmarks/page.py
+--layouts measures it against igraph's and ELK's layered layouts). Nodes are
+coloured by category (Okabe-Ito palette, ``graph.yaml``), edges by kind of
+evidence (mechanism, improvement, worsening or adverse event, no change,
+negated) and their width grows with the number of claims behind them.
+Negated claims are drawn dashed and grey, never in the colour of positive
+evidence. The figure leaves out cohorts and patients (the claims about them
+are counted in its footnote).
 
-The static figure leaves out cohorts and patients (the claims about them are
-counted in its footnote); the interactive page shows every node of the
-projection, lets the reader click an edge to read its claims with their
-quotes and DOIs, and pick a drug to see only its paths
-(:func:`jakkg.analytics.drug_view`). The page has no external resources: its
-SVG is written here and its script and style are inlined from package data.
+The page draws with Cytoscape.js and lays out with ELK (both vendored from
+npm in ``web/vendor``, pinned in its manifest, inlined so the file works
+offline). It opens on the core without cohorts and patients, laid out here
+with the same layered layout as the figure, so the first render needs no
+layout in the browser; every filter (drug, paper, study design, population
+age group, negation, cohorts and patients) has ELK lay out what remains,
+one partition per category column. Claims name populations, instruments and
+studies by IRI: :func:`page_context` reads their labels, the entities'
+synonyms and the study designs from the same store, so the page never shows
+a raw identifier where a label exists.
 
 A literature is larger than a picture can be. Beyond ``FIGURE_MAX_EDGES`` /
 ``FIGURE_MAX_NODES`` the figure draws only the strongest evidence (edges with
 the most independent sources, then claims: :func:`strongest_subgraph`) and
 says on its face how much it left out and where to read it; beyond
 ``PAGE_MAX_EDGES`` / ``PAGE_MAX_NODES`` the page draws such a summary too,
-while its data keeps every edge, reachable through an entity finder. At
-10,000 synthetic claims (4,614 edges) the page opens in about a second.
+while its data keeps every edge, reachable through the search. At 10,816
+synthetic claims (4,935 edges) the page's first render takes 0.8 s in
+headless Chromium (benchmarks/page.py).
 
 matplotlib is used with the Agg canvas and no pyplot state; SVG ids are
-salted and dates left out, so the same graph gives the same bytes.
+salted and dates left out, and the page's data is sorted JSON, so the same
+graph gives the same bytes.
 """
 from __future__ import annotations
 
 import html
-from collections import defaultdict
 import io
 import json
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
