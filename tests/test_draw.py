@@ -146,9 +146,9 @@ def test_html_is_self_contained_and_complete(drawn: Path) -> None:
     assert not re.search(r"<script[^>]+src=|<link\b|<img\b|@import|url\(\s*['\"]?https?:", page, re.IGNORECASE), "no external resources"
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     G = load_projection(drawn / "jakdm.trig")
-    assert page.count('<g class="node ') == G.number_of_nodes()
-    assert page.count('<g class="edge ') == G.number_of_edges()
-    assert page.count('<g class="badge') == G.number_of_edges()
+    data = page_json(page)
+    assert len(data["nodes"]) == G.number_of_nodes() and all(n["drawn"] for n in data["nodes"])
+    assert len(data["edges"]) == G.number_of_edges() and all(e["drawn"] for e in data["edges"])
     for drug in ("baricitinib", "ruxolitinib", "tofacitinib", "Janus Kinase Inhibitors"):
         assert re.search(rf"<option value=\"n\d+\">{drug}</option>", page)
     assert "Since baricitinib is a JAK1/2 inhibitor" in page and "10.1093/brain/awz006" in page
@@ -169,11 +169,61 @@ def test_page_data_views_match_drug_view(mini: Path) -> None:
 
 def test_html_escapes_labels() -> None:
     G = synthetic_projection(seed=3)
-    n = next(iter(G.nodes))
+    style = graph_style()
+    n = next(n for n, d in sorted(G.nodes(data=True)) if d["category"] == "drug")
     G.nodes[n]["label"] = "<script>alert(1)</script> & co"
     page = render_html(G)
-    assert "<script>alert(1)</script>" not in page.split("<script")[0]
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page or "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)</script>" not in page and "alert(1)</" not in page, "a label never closes the data's script"
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</option>" in page, "the drug filter shows it as text"
+    assert any(x["label"] == "<script>alert(1)</script> & co" for x in page_json(page)["nodes"])
+    assert style.layer("drug") == G.nodes[n]["layer"]
+
+
+def page_json(page: str) -> dict:
+    """The data the page's script reads."""
+    found = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page, re.DOTALL)
+    assert found, "no graph data in the page"
+    return json.loads(found.group(1).replace("<\\/", "</"))
+
+
+def test_vendored_libraries_match_their_manifest() -> None:
+    """Every vendored file is the one the manifest names (hash), with its licence next to it, and is inlined in the page."""
+    import base64
+    import hashlib
+    from importlib.resources import files
+
+    vendor = files("jakkg").joinpath("web", "vendor")
+    manifest = json.loads(vendor.joinpath("manifest.json").read_text(encoding="utf-8"))
+    names = {p["name"] for p in manifest["packages"]}
+    assert {"cytoscape", "elkjs"} <= names
+    listed = {"manifest.json"}
+    for pkg in manifest["packages"]:
+        assert re.fullmatch(r"\d+\.\d+\.\d+", pkg["version"]), "a pinned version"
+        assert pkg["integrity"].startswith("sha512-") and pkg["tarball"].endswith(f"{pkg['name']}-{pkg['version']}.tgz")
+        assert any("LICENSE" in name for name in pkg["files"]), f"{pkg['name']}: licence not vendored"
+        for name, meta in pkg["files"].items():
+            digest = base64.b64encode(hashlib.sha256(vendor.joinpath(name).read_bytes()).digest()).decode()
+            assert meta["sha256"] == f"sha256-{digest}", f"{name} differs from the manifest"
+            listed.add(name)
+    assert {f.name for f in vendor.iterdir()} == listed, "a vendored file not in the manifest, or a listed one missing"
+    page = render_html(synthetic_projection(seed=3))
+    for pkg in manifest["packages"]:
+        assert f"/* {pkg['name']} {pkg['version']} ({pkg['licence']})" in page
+    assert page.count("<script>") == len(names) + 1, "the libraries and our script, inline"
+
+
+def test_page_names_populations_and_instruments(drawn: Path) -> None:
+    """Claims name their population and instrument by IRI; the page carries a label for each, and synonyms and designs."""
+    page = page_json((drawn / OUTPUTS["html"]).read_text(encoding="utf-8"))
+    used = {c[k] for e in page["edges"] for c in e["evidence"] for k in ("population", "instrument") if k in c}
+    assert used, "the corpus has claims with populations or instruments"
+    for x in used:
+        assert x in page["labels"] and page["labels"][x] != x and ":" not in page["labels"][x][:12], x
+    assert any(n["synonyms"] for n in page["nodes"]), "synonyms for the search"
+    assert page["designs"] and all(page["designs"].values())
+    assert set(page["groups"].values()) <= {"juvenile", "adult", "age not stated"}
+    opening = [n for n in page["nodes"] if "x" in n]
+    assert opening and not any(n["population"] for n in opening), "the opening view is laid out, without cohorts and patients"
 
 
 def test_draw_without_claims_is_a_clear_error(tmp_path: Path) -> None:
@@ -252,14 +302,14 @@ def test_figure_says_what_it_leaves_out_when_over_the_cap(mini: Path) -> None:
 def test_summary_page_draws_the_strongest_edges_and_keeps_every_edge(mini: Path) -> None:
     G = load_projection(mini / "jakdm.trig")
     page = render_html(G, max_edges=8, max_nodes=10)
-    assert page.count('<g class="edge ') == 8 and page.count('<g class="node ') <= 10
-    assert 'id="summary"' in page and 'id="find"' in page
+    data = page_json(page)
+    assert sum(e["drawn"] for e in data["edges"]) == 8 and sum(n["drawn"] for n in data["nodes"]) <= 10
+    assert 'id="summary"' in page and 'id="search"' in page
     assert "Not drawn: cohorts and patients and weaker evidence" in page
-    data = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page, re.DOTALL).group(1).replace("<\\/", "</"))
     assert len(data["edges"]) == G.number_of_edges() and len(data["nodes"]) == G.number_of_nodes(), "every edge stays readable"
-    assert not any(n["category"] == "cohort" and f'id="{n["id"]}"' in page for n in data["nodes"]), "a summary leaves out cohorts"
-    small = render_html(G)
-    assert 'id="summary"' not in small and small.count('<g class="edge ') == G.number_of_edges()
+    assert not any(n["population"] and n["drawn"] for n in data["nodes"]), "a summary leaves out cohorts"
+    small = page_json(render_html(G))
+    assert 'id="summary"' not in render_html(G) and all(e["drawn"] for e in small["edges"])
 
 
 def test_draw_at_scale_caps_both_pictures_deterministically(tmp_path: Path) -> None:
@@ -276,4 +326,4 @@ def test_draw_at_scale_caps_both_pictures_deterministically(tmp_path: Path) -> N
     page = (tmp_path / "a" / OUTPUTS["html"]).read_text(encoding="utf-8")
     G = load_projection(big)
     assert G.number_of_edges() > PAGE_MAX_EDGES
-    assert "Summary view" in page and 0 < page.count('<g class="edge ') <= PAGE_MAX_EDGES
+    assert "Summary view" in page and 0 < sum(e["drawn"] for e in page_json(page)["edges"]) <= PAGE_MAX_EDGES

@@ -1044,7 +1044,7 @@ def test_build_refuses_non_conforming_graph_and_keeps_previous_build(tmp_path: P
     first = run_cli("build", "--data", data, "--sources", seeds_dir, "--out", out)
     assert first.exit_code == 0, first.output
     assert "conforms" in first.stdout
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}  # .cache/ holds validation results, not outputs
     claims = data / "claims" / "900.yaml"
     text = claims.read_text(encoding="utf-8")
     # passes every load-time check, but the patient's drug is not one of its cohort's
@@ -1053,7 +1053,7 @@ def test_build_refuses_non_conforming_graph_and_keeps_previous_build(tmp_path: P
     assert refused.exit_code == 1, refused.output
     assert "patient TV-LC-P1" in refused.stderr and f"900.yaml:{yaml_line('900.yaml', 'TV-LC-P1')}" in refused.stderr
     assert "jks:Patient-drugInCohort" in refused.stderr and "nothing written" in refused.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # untouched, no temporary files left
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before  # untouched, no temporary files left
     forced = run_cli("build", "--data", data, "--sources", seeds_dir, "--out", out, "--no-validate")
     assert forced.exit_code == 0, forced.output
     assert "obo:CHEBI_71200" in (out / "jakdm.ttl").read_text(encoding="utf-8")

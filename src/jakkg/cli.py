@@ -230,16 +230,17 @@ def graph_command(graph_file: Path | None, out_dir: Path | None, summary: bool) 
 @reports_errors
 def draw_command(graph_file: Path | None, out_dir: Path) -> None:
     """Draw the evidence network of GRAPH_FILE (default OUT/jakdm.trig): PNG, SVG and an interactive HTML page."""
-    from .draw import write_pictures
+    from .draw import page_context, write_pictures
     from .errors import display_path
-    from .graph import load_projection
+    from .graph import project, read_store
 
     output_dir(out_dir)
     source = graph_file or out_dir / "jakdm.trig"
-    G = load_projection(source)
+    store = read_store(source)
+    G = project(store)
     if G.number_of_edges() == 0:
         raise UsageError(f"{display_path(source)}: the graph has no claims, so there is nothing to draw")
-    for path in write_pictures(G, out_dir).values():
+    for path in write_pictures(G, out_dir, context=page_context(store)).values():
         click.echo(f"  wrote {path}")
 
 # -- query: SPARQL competency queries on the graph or a store -----------------

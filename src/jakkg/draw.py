@@ -1,31 +1,40 @@
 """Pictures of the evidence network: a static figure (PNG, SVG) and an
-interactive page (self-contained HTML).
+interactive page (one self-contained HTML file).
 
-Both use the layered layout of :mod:`jakkg.layout`: drugs | kinases |
-pathways | diseases and phenotypes | outcome measures, left to right, so a
-reader follows each drug to each outcome. Nodes are coloured by category
-(Okabe-Ito palette, ``graph.yaml``), edges by kind of evidence (mechanism,
-improvement, worsening or adverse event, no change, negated) and their width
-grows with the number of claims behind them. Negated claims are drawn dashed
-and grey, never in the colour of positive evidence.
+The static figure uses the layered layout of :mod:`jakkg.layout`: drugs |
+kinases | pathways | diseases and phenotypes | outcome measures, left to
+right, so a reader follows each drug to each outcome (benchmarks/page.py
+--layouts measures it against igraph's and ELK's layered layouts). Nodes are
+coloured by category (Okabe-Ito palette, ``graph.yaml``), edges by kind of
+evidence (mechanism, improvement, worsening or adverse event, no change,
+negated) and their width grows with the number of claims behind them.
+Negated claims are drawn dashed and grey, never in the colour of positive
+evidence. The figure leaves out cohorts and patients (the claims about them
+are counted in its footnote).
 
-The static figure leaves out cohorts and patients (the claims about them are
-counted in its footnote); the interactive page shows every node of the
-projection, lets the reader click an edge to read its claims with their
-quotes and DOIs, and pick a drug to see only its paths
-(:func:`jakkg.analytics.drug_view`). The page has no external resources: its
-SVG is written here and its script and style are inlined from package data.
+The page draws with Cytoscape.js and lays out with ELK (both vendored from
+npm in ``web/vendor``, pinned in its manifest, inlined so the file works
+offline). It opens on the core without cohorts and patients, laid out here
+with the same layered layout as the figure, so the first render needs no
+layout in the browser; every filter (drug, paper, study design, population
+age group, negation, cohorts and patients) has ELK lay out what remains,
+one partition per category column. Claims name populations, instruments and
+studies by IRI: :func:`page_context` reads their labels, the entities'
+synonyms and the study designs from the same store, so the page never shows
+a raw identifier where a label exists.
 
 A literature is larger than a picture can be. Beyond ``FIGURE_MAX_EDGES`` /
 ``FIGURE_MAX_NODES`` the figure draws only the strongest evidence (edges with
 the most independent sources, then claims: :func:`strongest_subgraph`) and
 says on its face how much it left out and where to read it; beyond
 ``PAGE_MAX_EDGES`` / ``PAGE_MAX_NODES`` the page draws such a summary too,
-while its data keeps every edge, reachable through an entity finder. At
-10,000 synthetic claims (4,614 edges) the page opens in about a second.
+while its data keeps every edge, reachable through the search. At 10,816
+synthetic claims (4,935 edges) the page's first render took 0.8 to 1.9 s in
+headless Chromium on a busy 2-core machine (benchmarks/page.py).
 
 matplotlib is used with the Agg canvas and no pyplot state; SVG ids are
-salted and dates left out, so the same graph gives the same bytes.
+salted and dates left out, and the page's data is sorted JSON, so the same
+graph gives the same bytes.
 """
 from __future__ import annotations
 
@@ -33,6 +42,7 @@ import html
 import io
 import json
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -41,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 from .analytics import disagreements, drug_view, drugs
 from .export import atomic_outputs
 from .graph import GraphStyle, graph_style
-from .layout import Layout, Metrics, badge_positions, bezier_segments, layered_layout, text_top
+from .layout import Layout, Metrics, badge_positions, bezier_segments, layered_layout, text_top, wrap_label
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -363,6 +373,70 @@ def render_static(G: nx.MultiDiGraph, style: GraphStyle | None = None,
 
 
 # -- interactive page ------------------------------------------------------------------------
+# What the page needs beyond the projection: the labels of populations and instruments (claims
+# name them by IRI), entity synonyms for the search, study designs and the age group of each
+# population for the filters. Read from the same store as the projection, one query each.
+_CONTEXT_PREFIXES = """PREFIX jakkg: <https://w3id.org/jakkg/vocab/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+# Simple patterns joined in Python: Oxigraph took 11 s at 10k claims on one query with OPTIONAL and UNION.
+USED_QUERY = _CONTEXT_PREFIXES + "SELECT DISTINCT ?x WHERE { { ?c jakkg:population ?x } UNION { ?c jakkg:instrument ?x } }"
+POPULATIONS_QUERY = _CONTEXT_PREFIXES + "SELECT DISTINCT ?x WHERE { ?c jakkg:population ?x }"
+LABELS_QUERY = _CONTEXT_PREFIXES + "SELECT ?x ?label WHERE { ?x rdfs:label ?label }"
+SYNONYMS_QUERY = _CONTEXT_PREFIXES + "SELECT DISTINCT ?x ?alt WHERE { ?x skos:altLabel ?alt }"
+DESIGNS_QUERY = _CONTEXT_PREFIXES + "SELECT DISTINCT ?study ?d WHERE { ?study jakkg:studyDesign ?d }"
+DIAGNOSES_QUERY = _CONTEXT_PREFIXES + "SELECT DISTINCT ?x ?d WHERE { ?x jakkg:diagnosis ?d }"
+MEMBERS_QUERY = _CONTEXT_PREFIXES + "SELECT DISTINCT ?x ?cohort WHERE { ?x jakkg:memberOf ?cohort }"
+AGES_QUERY = _CONTEXT_PREFIXES + "SELECT DISTINCT ?x ?age WHERE { ?x jakkg:ageYears ?age }"
+JUVENILE, ADULT, NOT_STATED = "juvenile", "adult", "age not stated"
+
+
+def page_context(store: Any) -> dict[str, Any]:
+    """Labels, synonyms, designs and age groups for the page, from the built graph in ``store``.
+
+    Keys are the ids the projection uses (curated CURIEs, compact IRIs of
+    cohorts and patients, study names), so the page looks them up directly.
+    A population is ``juvenile`` when its (or its cohort's) diagnosis says
+    juvenile or its age is under 18, ``adult`` when the diagnosis says adult
+    or the age is 18 or more, else its age is not stated.
+    """
+    from .graph import DATA, ENTITY_IDS_QUERY, _local, _rows, node_id
+
+    curie_of = dict(sorted(_rows(store, ENTITY_IDS_QUERY), reverse=True))
+
+    def nid(iri: str) -> str:
+        return curie_of.get(iri) or node_id(iri)
+
+    def pairs(query: str) -> list[tuple[str, str]]:
+        return sorted((x, y) for x, y in _rows(store, query))
+
+    label_of = dict(sorted(_rows(store, LABELS_QUERY), reverse=True))  # the smallest label wins
+    used = {x for (x,) in _rows(store, USED_QUERY)}
+    diagnoses = {x for x, _ in pairs(DIAGNOSES_QUERY)} | {d for _, d in pairs(DIAGNOSES_QUERY)}
+    labels = {nid(x): label_of[x] for x in sorted(used | diagnoses) if x in label_of}
+    synonyms: dict[str, list[str]] = {}
+    for x, alt in pairs(SYNONYMS_QUERY):
+        synonyms.setdefault(nid(x), []).append(alt)
+    designs: dict[str, list[str]] = {}
+    for study, d in pairs(DESIGNS_QUERY):
+        if d in label_of:
+            designs.setdefault(_local(study, DATA + "study/"), []).append(label_of[d])
+    said: dict[str, list[str]] = defaultdict(list)
+    for x, d in pairs(DIAGNOSES_QUERY):
+        said[x].append(label_of.get(d, "").lower())
+    for x, age in pairs(AGES_QUERY):
+        said[x].append(JUVENILE if float(age) < 18 else ADULT)
+    cohorts = defaultdict(list)
+    for x, cohort in pairs(MEMBERS_QUERY):
+        cohorts[x].append(cohort)
+    groups = {}
+    for (x,) in sorted(_rows(store, POPULATIONS_QUERY)):
+        words = " ".join(said[x] + [w for c in cohorts[x] for w in said[c]])
+        groups[nid(x)] = JUVENILE if JUVENILE in words else ADULT if ADULT in words else NOT_STATED
+    return {"labels": labels, "synonyms": synonyms, "designs": designs, "groups": groups}
+
+
 def page_ids(G: nx.MultiDiGraph) -> tuple[dict[str, str], dict[tuple[str, str, str], str]]:
     """The page's ids of nodes (n1, n2 ...) and edges (e1, e2 ...), in sorted order of the whole graph."""
     nid = {n: f"n{i}" for i, n in enumerate(sorted(G.nodes), start=1)}
@@ -370,19 +444,57 @@ def page_ids(G: nx.MultiDiGraph) -> tuple[dict[str, str], dict[tuple[str, str, s
     return nid, ids
 
 
-def page_data(G: nx.MultiDiGraph, style: GraphStyle | None = None, drawn: nx.MultiDiGraph | None = None) -> dict[str, Any]:
-    """What the page's script needs: node and edge records, per-drug views, styles.
+# The page's boxes: the static figure's wrapping in a larger font, readable at zoom 1 on a screen.
+PAGE_METRICS = Metrics(box_width=124.0, column_gap=120.0, font_size=9.0, line_height=11.0, pad_y=4.0)
 
-    The records cover all of ``G``, so every edge can be read on the page even
-    when only ``drawn`` (its strongest part, :func:`strongest_subgraph`) is in
-    the picture; the drug views filter the picture, so they are views of ``drawn``.
+
+def node_size(label: str, metrics: Metrics = PAGE_METRICS) -> tuple[list[str], float, float]:
+    """A node's label wrapped in lines and its box (width, height) in page pixels."""
+    m = metrics
+    lines = wrap_label(label, m)
+    return lines, m.box_width, round(len(lines) * m.line_height + 2 * m.pad_y, 1)
+
+
+def opening_positions(drawn: nx.MultiDiGraph, style: GraphStyle) -> dict[str, dict[str, float]]:
+    """Centres of the boxes of the page's opening view: the drawn network without cohorts and patients.
+
+    Laid out here, with the static figure's layered layout, so the page opens
+    without waiting for a layout in the browser (a summary of a large corpus
+    took ELK some 8 s at 10k claims); filters lay out what remains with ELK.
+    """
+    core, _, _ = static_subgraph(drawn, style)
+    if core.number_of_nodes() == 0:
+        return {}
+    layout = layered_layout(core, drawn_columns(core, style, populations=False), PAGE_METRICS,
+                            thickness=lambda e: edge_width(core.edges[e]["n_claims"]))
+    return {n: {"x": round(b.x + b.w / 2, 1), "y": round(b.y + b.h / 2, 1)} for n, b in layout.boxes.items()}
+
+
+def page_data(G: nx.MultiDiGraph, style: GraphStyle | None = None, drawn: nx.MultiDiGraph | None = None,
+              context: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the page's script needs: node and edge records, what is drawn, per-drug views, labels, styles.
+
+    The records cover all of ``G``, so every edge can be read (and found by
+    the search) even when only ``drawn`` (its strongest part,
+    :func:`strongest_subgraph`) is in the picture; the drug views filter the
+    picture, so they are views of ``drawn``. ``context`` is
+    :func:`page_context` of the store ``G`` was projected from; without it
+    the page falls back to the labels the projection has.
     """
     style = style or graph_style()
     drawn = G if drawn is None else drawn
+    ctx = context or {}
     nid, ids = page_ids(G)
     marked = disagreeing_edges(G, style)
-    nodes = [{"id": nid[n], "curie": d["curie"], "label": d["label"], "category": d["category"], "verified": d["verified"], "iri": d["iri"]}
-             for n, d in sorted(G.nodes(data=True))]
+    pop_layer = style.layer("cohort")
+    at = opening_positions(drawn, style)
+    nodes = []
+    for n, d in sorted(G.nodes(data=True)):
+        lines, w, h = node_size(d["label"])
+        nodes.append({**at.get(n, {}), "id": nid[n], "curie": d["curie"], "label": d["label"], "lines": "\n".join(lines), "w": w, "h": h,
+                      "category": d["category"], "layer": d["layer"], "population": d["layer"] == pop_layer,
+                      "verified": d["verified"], "iri": d["iri"], "synonyms": ctx.get("synonyms", {}).get(n, []),
+                      "drawn": n in drawn})
     edges = []
     for e in sorted(G.edges(keys=True)):
         d = G.edges[e]
@@ -390,121 +502,87 @@ def page_data(G: nx.MultiDiGraph, style: GraphStyle | None = None, drawn: nx.Mul
             "id": ids[e], "source": nid[e[0]], "target": nid[e[1]], "key": e[2],
             "predicate": d["predicate"], "predicate_label": d["predicate_label"], "direction": d["direction"],
             "negated": d["negated"], "kind": d["evidence_kind"], "n_claims": d["n_claims"], "n_sources": d["n_sources"],
-            "studies": d["studies"], "sources": d["sources"], "disagreement": e in marked, "evidence": d["evidence"],
+            "width": edge_width(d["n_claims"]), "studies": d["studies"], "sources": d["sources"], "disagreement": e in marked,
+            "evidence": d["evidence"], "drawn": drawn.has_edge(*e),
         })
     views = {}
     for drug in drugs(drawn, style):
         shown, on = drug_view(drawn, drug)
         views[nid[drug]] = {"nodes": sorted(nid[n] for n in shown), "edges": sorted(ids[e] for e in on)}
-    return {"nodes": nodes, "edges": edges, "views": views, "kinds": style.kind_styles(), "colours": style.category_colours}
+    labels = {n: d["label"] for n, d in G.nodes(data=True)} | ctx.get("labels", {})
+    used = {c.get(k) for _, _, d in G.edges(data=True) for c in d["evidence"] for k in ("population", "instrument")} - {None}
+    return {"nodes": nodes, "edges": edges, "views": views, "kinds": style.kind_styles(), "colours": style.category_colours,
+            "fills": {c: tint(colour) for c, colour in style.category_colours.items()},
+            "columns": [str(layer["title"]) for layer in style.layers], "population_layer": pop_layer,
+            "labels": {k: labels[k] for k in sorted(used) if k in labels},
+            "designs": ctx.get("designs", {}), "groups": ctx.get("groups", {})}
 
 
-def _svg(G: nx.MultiDiGraph, style: GraphStyle, data: dict[str, Any], whole: nx.MultiDiGraph | None = None) -> str:
-    """The network ``G`` as an SVG element with one <g class="node"> / <g class="edge"> per node and edge.
+def _options(pairs: list[tuple[str, str]]) -> str:
+    return "\n".join(f'      <option value="{html.escape(v)}">{html.escape(text)}</option>' for v, text in pairs)
 
-    ``G`` may be the strongest part of ``whole`` (the graph ``data`` was made
-    from); ids are those of ``whole``, and a node's tooltip then says how many
-    of its edges are drawn.
-    """
-    whole = G if whole is None else whole
-    layout = layered_layout(G, drawn_columns(G, style, populations=True), thickness=lambda e: edge_width(G.edges[e]["n_claims"]))
-    m = layout.metrics
-    kinds = style.kind_styles()
-    node_of, eid = page_ids(whole)
-    marked = {rec["id"] for rec in data["edges"] if rec["disagreement"]}
-    badges = badge_positions(layout, 6.5)
-    top = 26.0
-    W, Ht = layout.width + 2 * MARGIN, layout.height + top + 2 * MARGIN
-    ox, oy = MARGIN, MARGIN + top
-    out = [(f'<svg id="network" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W:.1f} {Ht:.1f}" style="min-width:{W:.0f}px" '
-            f'font-family="DejaVu Sans, Verdana, sans-serif" role="img" aria-label="{html.escape(TITLE)}">')]
-    out.append("<defs>")
-    for k, ks in kinds.items():
-        out.append(f'<marker id="arrow-{k}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" orient="auto-start-reverse">'
-                   f'<path d="M0,0 L10,5 L0,10 z" fill="{ks["colour"]}"/></marker>')
-    out.append("</defs>")
-    for _, title, x in layout.columns:
-        out.append(f'<text class="column-title" x="{ox + x + m.box_width / 2:.1f}" y="{oy - 12:.1f}" text-anchor="middle">{html.escape(title)}</text>')
-    out.append('<g id="edges">')
-    order = sorted(G.edges(keys=True, data=True), key=lambda e: (-e[3]["n_claims"], e[0], e[1], e[2]))
-    badge_svg: list[str] = []
-    for u, v, k, d in order:
-        e = (u, v, k)
-        segs = bezier_segments(layout.routes[e], m)
-        path = f"M{ox + segs[0][0][0]:.1f},{oy + segs[0][0][1]:.1f}" + "".join(
-            f" C{ox + s[1][0]:.1f},{oy + s[1][1]:.1f} {ox + s[2][0]:.1f},{oy + s[2][1]:.1f} {ox + s[3][0]:.1f},{oy + s[3][1]:.1f}" for s in segs)
-        ks = kinds.get(d["evidence_kind"], kinds["context"])
-        marker = f'marker-start="url(#arrow-{d["evidence_kind"]})"' if layout.routes[e].reverse else f'marker-end="url(#arrow-{d["evidence_kind"]})"'
-        dash = ' stroke-dasharray="5 3"' if ks["dashed"] else ""
-        title = f'{G.nodes[u]["label"]} {k.replace("|", " ")} {G.nodes[v]["label"]}: {d["n_claims"]} claim(s), {d["n_sources"]} source(s)'
-        bx, by = badges[e]
-        badge_svg.append(
-            f'<g class="badge{" disagreement" if eid[e] in marked else ""}" id="badge-{eid[e]}" data-edge="{eid[e]}" transform="translate({ox + bx:.1f},{oy + by:.1f})">'
-            f"<title>{html.escape(title)}</title>"
-            f'<circle r="6.5" stroke="{ks["colour"]}"/><text text-anchor="middle" dy="2.6">{d["n_claims"]}</text></g>')
-        out.append(
-            f'<g class="edge kind-{d["evidence_kind"]}{" disagreement" if eid[e] in marked else ""}" '
-            f'id="{eid[e]}" data-source="{node_of[u]}" data-target="{node_of[v]}" data-claims="{d["n_claims"]}">'
-            f"<title>{html.escape(title)}</title>"
-            f'<path class="hit" d="{path}"/>'
-            f'<path class="line" d="{path}" stroke="{ks["colour"]}" stroke-width="{edge_width(d["n_claims"])}"{dash} {marker}/>'
-            "</g>")
-    out.append("</g>")
-    out.append('<g id="nodes">')
-    for n in sorted(G.nodes):
-        b = layout.boxes[n]
-        d = G.nodes[n]
-        colour = style.category_colours.get(d["category"], "#666666")
-        dash = "" if d["verified"] else ' stroke-dasharray="3 2"'
-        share = "" if whole is G else f"; {G.degree(n)} of its {whole.degree(n)} edges drawn, click to list them all"
-        out.append(f'<g class="node cat-{d["category"]}" id="{node_of[n]}" data-curie="{html.escape(d["curie"])}" data-category="{d["category"]}">'
-                   f'<title>{html.escape(d["label"])} ({html.escape(d["curie"])}, {d["category_label"]}{share})</title>'
-                   f'<rect x="{ox + b.x:.1f}" y="{oy + b.y:.1f}" width="{b.w:.1f}" height="{b.h:.1f}" rx="3" fill="{tint(colour)}" stroke="{colour}"{dash}/>')
-        for i, line in enumerate(b.lines):
-            out.append(f'<text x="{ox + b.x + b.w / 2:.1f}" y="{oy + text_top(b, m) + m.line_height * (i + 0.5) + 2.6:.1f}" text-anchor="middle">{html.escape(line)}</text>')
-        out.append("</g>")
-    out.append("</g>")
-    out.append('<g id="badges">')
-    out.extend(badge_svg)
-    out.append("</g></svg>")
+
+def filter_options(G: nx.MultiDiGraph, drawn: nx.MultiDiGraph, style: GraphStyle, data: dict[str, Any]) -> dict[str, str]:
+    """The <option>s of the drug, paper, design and population filters: only values the drawn claims have."""
+    page_id, _ = page_ids(G)
+    evidence = [c for _, _, d in drawn.edges(data=True) for c in d["evidence"]]
+    papers = {c["paper"]: c.get("paper_label") or c["paper"] for c in evidence if c.get("paper")}
+    designs = sorted({x for c in evidence for x in data["designs"].get(c.get("attributed_to") or c.get("paper") or "", [])})
+    groups = sorted({data["groups"].get(c["population"], NOT_STATED) for c in evidence if c.get("population")})
+    return {
+        "{{DRUG_OPTIONS}}": _options([(page_id[n], G.nodes[n]["label"]) for n in drugs(drawn, style)]),
+        "{{PAPER_OPTIONS}}": _options(sorted(papers.items(), key=lambda kv: (kv[1], kv[0]))),
+        "{{DESIGN_OPTIONS}}": _options([(x, x) for x in designs]),
+        "{{POPULATION_OPTIONS}}": _options([(g, g) for g in groups] + [("none", "no population named")]),
+    }
+
+
+def vendor_scripts() -> str:
+    """The vendored libraries (web/vendor/manifest.json) as inline scripts, each headed by its name, version and licence."""
+    vendor = files("jakkg").joinpath("web", "vendor")
+    manifest = json.loads(vendor.joinpath("manifest.json").read_text(encoding="utf-8"))
+    out = []
+    for pkg in manifest["packages"]:
+        for name in pkg["files"]:
+            if name.endswith(".js"):
+                code = vendor.joinpath(name).read_text(encoding="utf-8").replace("</script", "<\\/script")
+                out.append(f"<script>/* {pkg['name']} {pkg['version']} ({pkg['licence']}), {pkg['integrity']} */\n{code}\n</script>")
     return "\n".join(out)
 
 
 def render_html(G: nx.MultiDiGraph, style: GraphStyle | None = None,
-                max_edges: int = PAGE_MAX_EDGES, max_nodes: int = PAGE_MAX_NODES) -> str:
-    """The interactive page: inline SVG, inline data, inline script and style.
+                max_edges: int = PAGE_MAX_EDGES, max_nodes: int = PAGE_MAX_NODES, context: dict[str, Any] | None = None) -> str:
+    """The interactive page: Cytoscape.js and ELK, the data, our script and style, all inline.
 
     A network larger than ``max_edges`` or ``max_nodes`` is drawn as a
     summary (:func:`summary_subgraph`), so the browser lays out a picture of
-    readable size; the data of every edge is still in the page, listed per
-    entity through the finder.
+    readable size; the data of every edge is still in the page, found
+    through the search box.
     """
     style = style or graph_style()
     drawn, left_out = summary_subgraph(G, style, max_edges, max_nodes)
-    data = page_data(G, style, drawn)
+    data = page_data(G, style, drawn, context)
     web = files("jakkg").joinpath("web")
     template = web.joinpath("network.html").read_text(encoding="utf-8")
-    script = web.joinpath("network.js").read_text(encoding="utf-8")
-    css = web.joinpath("network.css").read_text(encoding="utf-8")
-    legend = _html_legend(drawn, style)
     n_claims = sum(d["n_claims"] for _, _, d in G.edges(data=True))
     papers = sorted({s for _, _, d in G.edges(data=True) for s in d["sources"]})
-    page_id, _ = page_ids(G)
-    options = "\n".join(f'      <option value="{page_id[n]}">{html.escape(G.nodes[n]["label"])}</option>' for n in drugs(drawn, style))
     payload = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    return (template
-            .replace("{{TITLE}}", html.escape(TITLE))
-            .replace("{{CSS}}", css)
-            .replace("{{SUBTITLE}}", html.escape(f"{plural(n_claims, 'claim')} from {plural(len(papers), 'paper')}; "
-                                                 f"{plural(G.number_of_nodes(), 'node')}, {plural(G.number_of_edges(), 'edge')}."))
-            .replace("{{SUMMARY}}", _summary_notice(G, drawn, left_out) if left_out else "")
-            .replace("{{N_NODES}}", str(drawn.number_of_nodes()))
-            .replace("{{N_EDGES}}", str(drawn.number_of_edges()))
-            .replace("{{DRUG_OPTIONS}}", options)
-            .replace("{{LEGEND}}", legend)
-            .replace("{{SVG}}", _svg(drawn, style, data, G))
-            .replace("{{DATA}}", payload)
-            .replace("{{SCRIPT}}", script))
+    parts = {
+        "{{TITLE}}": html.escape(TITLE),
+        "{{CSS}}": web.joinpath("network.css").read_text(encoding="utf-8"),
+        "{{SUBTITLE}}": html.escape(f"{plural(n_claims, 'claim')} from {plural(len(papers), 'paper')}; "
+                                    f"{plural(G.number_of_nodes(), 'node')}, {plural(G.number_of_edges(), 'edge')}."),
+        "{{SUMMARY}}": _summary_notice(G, drawn, left_out) if left_out else "",
+        "{{LEGEND}}": _html_legend(drawn, style),
+        **filter_options(G, drawn, style, data),
+        "{{DATA}}": payload,
+        "{{VENDOR}}": vendor_scripts(),
+        "{{SCRIPT}}": web.joinpath("network.js").read_text(encoding="utf-8"),
+    }
+    out = template
+    for key, value in parts.items():  # the data and scripts last, so their text is never taken for a placeholder
+        out = out.replace(key, value)
+    return out
 
 
 def summary_subgraph(G: nx.MultiDiGraph, style: GraphStyle, max_edges: int, max_nodes: int) -> tuple[nx.MultiDiGraph, LeftOut]:
@@ -524,17 +602,14 @@ def summary_subgraph(G: nx.MultiDiGraph, style: GraphStyle, max_edges: int, max_
 
 
 def _summary_notice(G: nx.MultiDiGraph, drawn: nx.MultiDiGraph, left_out: LeftOut) -> str:
-    """The banner of a summary page: what the picture leaves out, and the finder that reaches it."""
+    """The banner of a summary page: what the picture leaves out, and the search that reaches it."""
     drawn_claims = sum(d["n_claims"] for _, _, d in drawn.edges(data=True))
     text = (f"Summary view: the network is too large to draw whole, so the picture shows the "
             f"{plural(drawn.number_of_edges(), 'edge')} between entities with the most independent sources (then claims): "
             f"{plural(drawn.number_of_nodes(), 'node')}, {plural(drawn_claims, 'claim')}. Not drawn: cohorts and patients and "
             f"weaker evidence, {plural(left_out.edges, 'edge')} ({plural(left_out.claims, 'claim')}) and {plural(left_out.nodes, 'node')}. "
-            "Every edge is in the page: find an entity to list all its edges, or open jakdm.graphml in Gephi or Cytoscape.")
-    return (f'\n  <p class="summary" id="summary">{html.escape(text)}</p>'
-            '\n  <div class="toolbar"><label for="find">Find an entity</label>'
-            '<input id="find" list="find-list" size="48" placeholder="name or CURIE, e.g. baricitinib">'
-            '<datalist id="find-list"></datalist></div>')
+            "Every edge is in the page: search for an entity to list all its edges, or open jakdm.graphml in Gephi or Cytoscape.")
+    return f'\n  <p class="summary" id="summary">{html.escape(text)}</p>'
 
 
 def _html_legend(G: nx.MultiDiGraph, style: GraphStyle) -> str:
@@ -547,15 +622,16 @@ def _html_legend(G: nx.MultiDiGraph, style: GraphStyle) -> str:
 
 def write_pictures(G: nx.MultiDiGraph, out_dir: Path, style: GraphStyle | None = None,
                    figure_max: tuple[int, int] = (FIGURE_MAX_EDGES, FIGURE_MAX_NODES),
-                   page_max: tuple[int, int] = (PAGE_MAX_EDGES, PAGE_MAX_NODES)) -> dict[str, Path]:
+                   page_max: tuple[int, int] = (PAGE_MAX_EDGES, PAGE_MAX_NODES), context: dict[str, Any] | None = None) -> dict[str, Path]:
     """Write the PNG, SVG and HTML pictures into ``out_dir``, all or nothing.
 
     ``figure_max`` and ``page_max`` are the (edges, nodes) beyond which the
-    figure draws the strongest evidence only and the page a summary view.
+    figure draws the strongest evidence only and the page a summary view;
+    ``context`` is :func:`page_context` of the graph's store.
     """
     style = style or graph_style()
     png, svg = render_static(G, style, *figure_max)
-    page = render_html(G, style, *page_max)
+    page = render_html(G, style, *page_max, context=context)
     with atomic_outputs(out_dir) as stage:
         stage(OUTPUTS["png"], png)
         stage(OUTPUTS["svg"], svg)
