@@ -209,6 +209,34 @@ def draw_command(graph_file: Path | None, out_dir: Path) -> None:
     for path in write_pictures(G, out_dir).values():
         click.echo(f"  wrote {path}")
 
+# -- pool: pooled estimates from the graph (issue 14) ------------------------------------
+@main.command("pool")
+@graph_file_argument
+@out_option
+@click.option("--include-case-reports", is_flag=True, help="Pool case reports too (by default they are listed, not pooled).")
+@click.option("--allow-overlap", is_flag=True,
+              help="Pool studies that may share patients (shared authors); the overlap is still named in the table.")
+@click.option("--no-plots", is_flag=True, help="Write the table and the RDF only, without forest plots.")
+@reports_errors
+def pool_command(graph_file: Path | None, out_dir: Path, include_case_reports: bool, allow_overlap: bool, no_plots: bool) -> None:
+    """Pool n/N outcomes reported by at least two independent studies (random effects, logit scale).
+
+    Writes OUT/pooled-estimates.csv (every n/N outcome, pooled or with the
+    reason it was not), OUT/pooled-estimates.ttl (each estimate derived from
+    the claims it pools) and OUT/forest-ID.png/.svg per pooled outcome.
+    """
+    from .pool import write_pool
+
+    results, paths = write_pool(graph_file or out_dir / "jakdm.trig", out_dir, include_case_reports=include_case_reports,
+                                allow_overlap=allow_overlap, plots=not no_plots)
+    pooled = sum(r.estimate is not None for r in results)
+    click.echo(f"{len(results)} outcome(s) reported as n/N, {pooled} pooled")
+    for path in paths[:2]:
+        click.echo(f"  wrote {path}")
+    if len(paths) > 2:
+        click.echo(f"  wrote {len(paths) - 2} forest plot file(s) in {out_dir}")
+
+
 # -- query: SPARQL competency queries on the graph or a store -----------------
 @main.command()
 @click.argument("query_name", metavar="NAME|FILE", required=False)
