@@ -31,6 +31,7 @@ run: install  ## build the whole knowledge graph from data/ into build/
 	$(BIN)/jakkg query drug-targets --build $(OUT) --format csv --output $(OUT)/drug-targets.csv
 	$(BIN)/jakkg query improvements --build $(OUT) --format csv --output $(OUT)/improvements.csv
 	$(BIN)/jakkg pool --out $(OUT)
+	$(BIN)/jakkg disagreements $(OUT)/jakdm-reasoned.ttl --out $(OUT)
 
 test: install  ## run the test suite
 	$(BIN)/pytest

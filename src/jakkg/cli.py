@@ -237,6 +237,30 @@ def pool_command(graph_file: Path | None, out_dir: Path, include_case_reports: b
         click.echo(f"  wrote {len(paths) - 2} forest plot file(s) in {out_dir}")
 
 
+@main.command("disagreements")
+@graph_file_argument
+@out_option
+@click.option("--rejected", "rejected_file", type=click.Path(path_type=Path), default=DEFAULT_DATA / "rejected-disagreements.yaml",
+              show_default=True, help="Candidates a curator rejected, with reasons (YAML list of {claims: [A, B], reason}).")
+@reports_errors
+def disagreements_command(graph_file: Path | None, out_dir: Path, rejected_file: Path) -> None:
+    """Run the disagreement rules on GRAPH_FILE (default OUT/jakdm-reasoned.ttl, else OUT/jakdm.trig) and
+    write OUT/disagreement-candidates.csv: each candidate with its rule and verdict, and the curated links no rule found."""
+    from .disagree import compare, to_csv
+    from .export import atomic_outputs
+    from .store import load_store
+
+    if graph_file is None:
+        reasoned = out_dir / "jakdm-reasoned.ttl"
+        graph_file = reasoned if reasoned.is_file() else out_dir / "jakdm.trig"
+    rows, counts = compare(load_store(graph_file), rejected_file)
+    with atomic_outputs(out_dir) as stage:
+        stage("disagreement-candidates.csv", to_csv(rows))
+    click.echo(f"{counts['candidates']} candidate disagreement(s): {counts['confirmed']} confirmed by a curated link, "
+               f"{counts['rejected']} rejected by a curator; {counts['curated missed']} of {counts['curated']} curated link(s) found by no rule")
+    click.echo(f"  wrote {out_dir / 'disagreement-candidates.csv'}")
+
+
 # -- query: SPARQL competency queries on the graph or a store -----------------
 @main.command()
 @click.argument("query_name", metavar="NAME|FILE", required=False)
