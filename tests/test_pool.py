@@ -130,7 +130,7 @@ def test_shared_authors_are_flagged_not_pooled(fixture_results) -> None:
 
 # -- the seed corpus and the command line -----------------------------------------------------------
 def test_seed_corpus_says_why_nothing_is_pooled(built: Path, tmp_path: Path) -> None:
-    """The five papers: every n/N outcome rests on one study (or one series plus case reports), so none is pooled."""
+    """The five papers: every n/N outcome rests on one study, a case report, or two studies that may share patients."""
     result = run_cli("pool", str(built / "jakdm.trig"), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO((tmp_path / "pooled-estimates.csv").read_text())))
@@ -142,6 +142,11 @@ def test_seed_corpus_says_why_nothing_is_pooled(built: Path, tmp_path: Path) -> 
     sabbagh = by[("tofacitinib", "ameliorates condition Myositis (improved)", "juvenile")]
     assert sabbagh["not_pooled"] == "Sabbagh et al. 2019 2/2 [LC19-C005]: case report"
     assert not list(tmp_path.glob("forest-*"))
+    # the one outcome two studies share: deaths in 001's four patients and 002's sixteen, one centre's authors
+    death = by[("Janus Kinase Inhibitors", "has phenotype Death (observed)", "adult")]
+    assert (death["reason"], death["overlap"]) == (
+        "possible cohort overlap", "Landon-Cardinal et al. 2019 and Landon-Cardinal et al. 2022 share Landon-Cardinal O")
+    assert "Landon-Cardinal et al. 2019 1/2 [LC19-C034]: same study as LC19-C030" in death["not_pooled"]
 
 
 def test_cli_pools_writes_rdf_and_forest_plots_byte_identically(tmp_path: Path) -> None:
