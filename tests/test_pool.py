@@ -147,6 +147,9 @@ def test_seed_corpus_says_why_nothing_is_pooled(built: Path, tmp_path: Path) -> 
     assert (death["reason"], death["overlap"]) == (
         "possible cohort overlap", "Landon-Cardinal et al. 2019 and Landon-Cardinal et al. 2022 share Landon-Cardinal O")
     assert "Landon-Cardinal et al. 2019 1/2 [LC19-C034]: same study as LC19-C030" in death["not_pooled"]
+    # the example: Ding et al.'s 25 patients and Huang et al.'s 101 share B. Huang (Huang gives no n here)
+    steroids = by[("Janus Kinase Inhibitors", "NOT treated with corticosteroid (decreased)", "juvenile")]
+    assert steroids["reason"] == "one study only" and "share Huang B" in steroids["overlap"]
 
 
 def test_cli_pools_writes_rdf_and_forest_plots_byte_identically(tmp_path: Path) -> None:

@@ -322,7 +322,8 @@ def decide(outcome: Outcome, reports: list[Report], studies: dict[str, Study], *
             reason = "one study only"
         else:
             reason = "no n/N"
-        return Result(outcome, [], sorted([(r, "only study") for r in usable] + listed, key=lambda x: x[0].claim), None, reason)
+        return Result(outcome, [], sorted([(r, "only study") for r in usable] + listed, key=lambda x: x[0].claim), None, reason,
+                      shared_authors(kept, studies))  # named for the curator, though there is nothing to pool
     overlap = shared_authors(usable, studies)
     if overlap and not allow_overlap:
         return Result(outcome, [], [(r, "possible overlap") for r in usable] + listed, None,
