@@ -87,7 +87,7 @@ def test_one_study_is_not_pooled() -> None:
 # -- the rules ----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def fixture_results():
-    results, studies, labels = pool_graph(load_store(FIXTURE))
+    results, _, labels = pool_graph(load_store(FIXTURE))
     return {(r.outcome.definition(labels), r.outcome.population): r for r in results}
 
 
@@ -122,7 +122,7 @@ def test_shared_authors_are_flagged_not_pooled(fixture_results) -> None:
     zoster = fixture_results[("has adverse event herpes zoster (observed)", "juvenile")]
     assert zoster.estimate is None and zoster.reason == "possible cohort overlap"
     assert zoster.overlap == "Eta et al. 2020 and Theta et al. 2022 share Huang B"
-    assert dict((r.claim.rsplit("/", 1)[1], why) for r, why in zoster.listed)["G1"] == "no n/N"
+    assert {r.claim.rsplit("/", 1)[1]: why for r, why in zoster.listed}["G1"] == "no n/N"
     results, _, labels = pool_graph(load_store(FIXTURE), allow_overlap=True)
     allowed = next(r for r in results if r.outcome.definition(labels) == "has adverse event herpes zoster (observed)")
     assert allowed.estimate == pool_proportions([2, 0], [30, 25]) and allowed.overlap

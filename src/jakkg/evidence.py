@@ -21,7 +21,7 @@ evidence is summarised.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable
+from collections.abc import Iterable
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
