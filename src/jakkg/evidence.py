@@ -20,8 +20,8 @@ evidence is summarised.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
