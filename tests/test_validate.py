@@ -365,6 +365,8 @@ CASES: list[Case] = [
     c("Claim-evidenceType", "MaxCount", "jakkg:evidenceType", C1, add(C1, JAKKG.evidenceType, OBO.ECO_0006017)),
     c("Claim-evidenceType", "NodeKind", "jakkg:evidenceType", C1, put(C1, JAKKG.evidenceType, Literal("ECO:0007121"))),
     c("Claim-evidenceType", "Pattern", "jakkg:evidenceType", C1, put(C1, JAKKG.evidenceType, OBO.OBI_0000070)),
+    c("Claim-evidenceLevel", "MaxCount", "jakkg:evidenceLevel", C1, add(C1, JAKKG.evidenceLevel, JAKKG.OCEBMLevel5)),
+    c("Claim-evidenceLevel", "In", "jakkg:evidenceLevel", C1, put(C1, JAKKG.evidenceLevel, JAKKG.Improved)),
     c("Claim-quoteSource", "Equals", QUOTE_SOURCE, C1, put(Q1_TARGET, OA.hasSource, PAPER_000), "quote located in another paper"),
     c("Quoted-quote", "MinCount", "^oa:hasBody", claim("TV-C004"), drop(n("quote/TV-C004-1"), OA.hasBody), "drop the quote"),
     c("Quoted-quote", "Class", "^oa:hasBody", C1, add(n("quote/untyped"), OA.hasBody, C1)),

@@ -253,6 +253,7 @@ class GraphBuilder:
         self.owned: list[str] = []  # lines of nodes a record owns, written after the record's own
         self.current: str | None = None  # the record being written
         self._nodes: dict[str, str] = {}
+        self._levels: dict[str, str | None] = {}
 
     def part(self, key: str) -> list[str]:
         """Direct the following lines to part ``key`` (a paper id, or SHARED)."""
@@ -494,12 +495,24 @@ class GraphBuilder:
             add(provenance, s, T(JAKKG.attributedTo), self.to(T(study_iri(claim.attributed_to))))
         evidence = claim.evidence or (ECO_REFERENCED if claim.attributed_to else ECO_OWN_STUDY)
         add(provenance, s, T(JAKKG.evidenceType), iri(expand(evidence)))  # type: ignore[arg-type]
+        if (level := self.evidence_level(claim.attributed_to or c.source_of[claim.id])) is not None:
+            add(provenance, s, T(JAKKG.evidenceLevel), level)
         self.add_quotes(provenance, s, claim.id, claim.quote)
 
         add(pubinfo, np_iri, T(DCTERMS.license), T(LICENSE))
         add(pubinfo, np_iri, T(PROV.wasGeneratedBy), SOFTWARE)
         self.add_located(pubinfo, np_iri, claim)
         self.add_located(pubinfo, s, claim)
+
+    def evidence_level(self, study_id: str) -> str | None:
+        """The OCEBM 2011 level (N-Triples term) of a study's designs, once per study (issue 14, :mod:`jakkg.evidence`)."""
+        if study_id not in self._levels:
+            from .evidence import level_of
+
+            study = self.corpus.all_studies()[study_id]
+            found = level_of(str(self.node(design)) for design in study.design)
+            self._levels[study_id] = iri(found[1]) if found else None
+        return self._levels[study_id]
 
     def claim_label(self, claim: Claim) -> str:
         """A readable one-line label: 'baricitinib inhibits JAK1 (not observed)'."""

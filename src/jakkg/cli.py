@@ -243,6 +243,58 @@ def draw_command(graph_file: Path | None, out_dir: Path) -> None:
     for path in write_pictures(G, out_dir, context=page_context(store)).values():
         click.echo(f"  wrote {path}")
 
+# -- pool: pooled estimates from the graph (issue 14) ------------------------------------
+@main.command("pool")
+@graph_file_argument
+@out_option
+@click.option("--include-case-reports", is_flag=True, help="Pool case reports too (by default they are listed, not pooled).")
+@click.option("--allow-overlap", is_flag=True,
+              help="Pool studies that may share patients (shared authors); the overlap is still named in the table.")
+@click.option("--no-plots", is_flag=True, help="Write the table and the RDF only, without forest plots.")
+@reports_errors
+def pool_command(graph_file: Path | None, out_dir: Path, include_case_reports: bool, allow_overlap: bool, no_plots: bool) -> None:
+    """Pool n/N outcomes reported by at least two independent studies (random effects, logit scale).
+
+    Writes OUT/pooled-estimates.csv (every n/N outcome, pooled or with the
+    reason it was not), OUT/pooled-estimates.ttl (each estimate derived from
+    the claims it pools) and OUT/forest-ID.png/.svg per pooled outcome.
+    """
+    from .pool import write_pool
+
+    results, paths = write_pool(graph_file or out_dir / "jakdm.trig", out_dir, include_case_reports=include_case_reports,
+                                allow_overlap=allow_overlap, plots=not no_plots)
+    pooled = sum(r.estimate is not None for r in results)
+    click.echo(f"{len(results)} outcome(s) reported as n/N, {pooled} pooled")
+    for path in paths[:2]:
+        click.echo(f"  wrote {path}")
+    if len(paths) > 2:
+        click.echo(f"  wrote {len(paths) - 2} forest plot file(s) in {out_dir}")
+
+
+@main.command("disagreements")
+@graph_file_argument
+@out_option
+@click.option("--rejected", "rejected_file", type=click.Path(path_type=Path), default=DEFAULT_DATA / "rejected-disagreements.yaml",
+              show_default=True, help="Candidates a curator rejected, with reasons (YAML list of {claims: [A, B], reason}).")
+@reports_errors
+def disagreements_command(graph_file: Path | None, out_dir: Path, rejected_file: Path) -> None:
+    """Run the disagreement rules on GRAPH_FILE (default OUT/jakdm-reasoned.ttl, else OUT/jakdm.trig) and
+    write OUT/disagreement-candidates.csv: each candidate with its rule and verdict, and the curated links no rule found."""
+    from .disagree import compare, to_csv
+    from .export import atomic_outputs
+    from .store import load_store
+
+    if graph_file is None:
+        reasoned = out_dir / "jakdm-reasoned.ttl"
+        graph_file = reasoned if reasoned.is_file() else out_dir / "jakdm.trig"
+    rows, counts = compare(load_store(graph_file), rejected_file)
+    with atomic_outputs(out_dir) as stage:
+        stage("disagreement-candidates.csv", to_csv(rows))
+    click.echo(f"{counts['candidates']} candidate disagreement(s): {counts['confirmed']} confirmed by a curated link, "
+               f"{counts['rejected']} rejected by a curator; {counts['curated missed']} of {counts['curated']} curated link(s) found by no rule")
+    click.echo(f"  wrote {out_dir / 'disagreement-candidates.csv'}")
+
+
 # -- query: SPARQL competency queries on the graph or a store -----------------
 @main.command()
 @click.argument("query_name", metavar="NAME|FILE", required=False)
