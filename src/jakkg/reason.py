@@ -12,8 +12,33 @@ What the reasoner sees
     the graph large, and the ontology says nothing about them. Facts are a
     *set*, so a thousand claims that say "baricitinib inhibits JAK2" are one
     fact; reasoning cost grows with entities and distinct facts, not claims.
-    (Patients and cohorts are entities too: each paper brings its own, so
-    they, and HermiT's time, grow linearly with papers.)
+
+Patients and cohorts: bounded by their kinds, not by papers
+    Each paper brings its own patients and cohorts, so they are most of the
+    individuals of a large corpus, and classifying them (with property
+    values) is what made HermiT's time grow with papers. They are not given
+    to the classifying run. HermiT runs twice, side by side:
+      - a consistency check (no classification) on everything, as before:
+        a contradiction anywhere, patients included, is still found and
+        explained with the same messages;
+      - a classification of the entities, the target lists, the
+        *footprint* of the patients and cohorts on the entities (for each of
+        their relations with an entity, the entity's class by the
+        relation's range or domain: entailed by the graph) and one
+        *representative* per kind of patient or cohort (same asserted
+        classes, same properties in the same directions, each relation to
+        a fresh individual). Each patient or cohort takes the classes of its
+        representative; its relations are the asserted ones closed under
+        inverses and symmetry.
+    This concludes exactly what one run on everything concludes when
+    patients and cohorts reach the rest of the graph only through the
+    domains and ranges of their properties and no two individuals can be
+    made equal: :func:`derivation_problem` checks those conditions on the
+    ontology and the facts (for jakkg's ontology they hold), and when one
+    fails, everything goes to one run, which stays available as the
+    reference (``single=True``) that the tests compare with. A small graph
+    (under SINGLE_RUN_UP_TO triples for HermiT, such as the five seed
+    papers) goes to one run too: there a second JVM costs more than it saves.
 
 Reading and writing
     The built graph is read by Oxigraph (pyoxigraph, about 1M triples/s) and
@@ -525,6 +550,7 @@ def hermit_input(background: Graph, facts: Facts) -> bytes:
 # ---------------------------------------------------------------------------
 # Patients and cohorts: a consistency check on everything, classes from one representative per kind
 # ---------------------------------------------------------------------------
+SINGLE_RUN_UP_TO = 6000  # triples: below this one HermiT run costs less CPU than two (318 claims: 3.1 s vs 4.9 s)
 PARALLEL_RUNS = 2  # HermiT processes at a time (the machine jakkg is measured on has 2 cores)
 # characteristics a property of patients and cohorts may have for their relations to be derived
 # (functional ones only when no individual has two values; see derivation_problem)
@@ -621,7 +647,7 @@ def derivation_problem(onto: Ontology, facts: Facts, members: set[URIRef]) -> st
     """
     g = onto.graph
     if found := {p for _, p, _ in g if p in EQUALITY}:
-        return f"the ontology uses {sorted(found)[0]}"
+        return f"the ontology uses {min(found)}"
     inverse = _inverses(g)
     used: set[Node] = {p for s, p, o in facts.relations if s in members or o in members}
     used |= {p for s, p, _ in facts.values if s in members}
@@ -643,7 +669,7 @@ def derivation_problem(onto: Ontology, facts: Facts, members: set[URIRef]) -> st
                 classes.update(named)
         allowed = EXTERNAL_CHARACTERISTICS if p in external else DERIVABLE_CHARACTERISTICS
         if found := set(g.objects(p, RDF.type)) - allowed:
-            return f"{p} is a {sorted(found)[0]}"
+            return f"{p} is a {min(found)}"
     functional = set(g.subjects(RDF.type, OWL.FunctionalProperty))
     functional |= {q for p in g.subjects(RDF.type, OWL.InverseFunctionalProperty) for q in inverse[p]}
     values: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
@@ -653,7 +679,7 @@ def derivation_problem(onto: Ontology, facts: Facts, members: set[URIRef]) -> st
     if two := sorted(k for k, v in values.items() if len(v) > 1):
         return f"{two[0][0]} has two values of the functional {two[0][1]}"
     if named := members & (set(g.subjects()) | set(g.objects())):
-        return f"the ontology names {sorted(named)[0]}"
+        return f"the ontology names {min(named)}"
     seen, todo = set(classes), sorted(classes)
     while todo:
         c = todo.pop()
@@ -793,12 +819,14 @@ def single_run(onto: Ontology, facts: Facts, lists: dict[tuple[URIRef, ...], Tar
 
 
 def plan_runs(onto: Ontology, facts: Facts, lists: dict[tuple[URIRef, ...], TargetList], schema: Schema,
-              single: bool = False) -> Plan:
+              single: bool | None = None) -> Plan:
     """A consistency check on everything and one classifying run on the entities and the representatives
-    of patients and cohorts; one run on everything when ``single`` or :func:`derivation_problem` says so."""
+    of patients and cohorts; one run on everything when ``single`` is True, when it is None (the default)
+    and the graph is small, or when :func:`derivation_problem` says so."""
     members = group_members(facts)
     reference = single_run(onto, facts, lists, schema)
-    if single or not members or derivation_problem(onto, facts, members) is not None:
+    small = single is None and reference.runs[0].triples <= SINGLE_RUN_UP_TO
+    if single or small or not members or derivation_problem(onto, facts, members) is not None:
         return reference
     check = Run("consistency", reference.runs[0].data, frozenset(), frozenset(), check_only=True)
     rep_of, rep_facts = representatives(facts, members)
@@ -1364,13 +1392,15 @@ def _quiet(_what: str) -> AbstractContextManager[Any]:
 
 
 def reason_dataset(ds: Source, onto: Ontology | None = None, progress: Step | None = None,
-                   single: bool = False) -> Reasoning:
+                   single: bool | None = None) -> Reasoning:
     """Reason over a built graph (rdflib Graph/Dataset, or the store read by :func:`read_asserted`).
 
     Raises InconsistentGraph with explanations. ``progress(what)`` is a
     context manager around each step (:func:`jakkg.progress.step`).
     ``single=True`` gives HermiT everything in one run to classify: the
-    reference that the bounded plan (:func:`plan_runs`) is tested against.
+    reference that the bounded plan (:func:`plan_runs`) is tested against;
+    ``single=False`` takes the bounded plan whenever its conditions hold,
+    None (the default) only on graphs past SINGLE_RUN_UP_TO triples.
     """
     step = progress or _quiet
     timings: dict[str, float] = {}
@@ -1433,7 +1463,7 @@ def _with_members(entailed: Entailed, plan: Plan, onto: Ontology, facts: Facts) 
 
 
 def reason_file(in_path: Path, out_dir: Path, ontology_files: list[Path] | None = None,
-                progress: Step | None = None, single: bool = False) -> Reasoning:
+                progress: Step | None = None, single: bool | None = None) -> Reasoning:
     """``jakkg reason``: read the built graph, reason, write the two files atomically."""
     step = progress or _quiet
     onto = load_ontology(ontology_files)
@@ -1469,8 +1499,7 @@ def summary(result: Reasoning) -> Iterator[str]:
     yield (f"consistent: HermiT found no contradiction between the ontology and {len(f.individuals)} entities, "
            f"{len(f)} entity-level facts and {len(result.profiles)} per-paper target profiles "
            f"({len(result.lists)} closure axioms, {result.hermit_triples} triples in all; "
-           f"{len(result.runs)} HermiT runs of at most {max(result.runs, default=0)} triples, "
-           f"{result.timings.get('hermit', 0):.1f} s)")
+           f"HermiT runs of {' and '.join(map(str, result.runs))} triples, {result.timings.get('hermit', 0):.1f} s)")
     yield f"inferred {len(result.new)} new triples:"
     for pred, n in result.counts().items():
         what = "class memberships (rdf:type)" if pred == str(RDF.type) else qname(URIRef(pred), ns)
