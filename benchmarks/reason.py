@@ -1,10 +1,14 @@
 """Benchmark `jakkg reason`: does the cost of reasoning stay bounded as the corpus grows?
 
-It should: HermiT sees the entities, the *distinct* entity-level triples
-between them and one closure axiom per distinct (drug, stated targets), so
-papers that restate what others say add nothing to its input. What grows
-with the corpus is reading the built graph and writing jakdm-reasoned.ttl
-(asserted + inferred), which is linear and done by Oxigraph.
+HermiT classifies the entities, the *distinct* entity-level triples between
+them, one closure axiom per distinct target list and one representative per
+kind of patient or cohort (same asserted classes, same properties in the
+same directions): none of these grows with papers that restate what others
+say or bring more patients of known kinds. What grows with the corpus is the
+consistency check (HermiT without classification, on everything, patients
+and cohorts included), reading the built graph and writing
+jakdm-reasoned.ttl, all linear; the check and the classification run side by
+side (2 processes).
 
 The grown corpus: N copies of the seed build (the five curated papers) with
 new paper, claim, quote, cohort and patient ids (copy 0 is the seed itself),
@@ -15,11 +19,14 @@ literature. It is written as TriG, the file `jakkg build` writes, and
 `jakkg reason` runs on it as its own process, as in `make run`.
 
 Printed per size: quads, HermiT's input (individuals, facts, closure axioms
-for the per-paper target profiles, triples in all), HermiT's time, and the
-stage's wall time, CPU time and peak memory (of its largest process: Python
-or HermiT's JVM).
+for the per-paper target profiles, the triples of each run: the consistency
+check, then the classification), HermiT's wall time, and the stage's wall
+time, CPU time (the process, its workers and their JVMs: the figure to trust
+on a shared machine) and peak memory (of its largest process). With
+--single, each size is also run the reference way (everything in one HermiT
+run, as before the bounded plan), marked "(one)".
 
-Run:  .venv/bin/python benchmarks/reason.py [--claims 318 1000 10000]
+Run:  .venv/bin/python benchmarks/reason.py [--claims 318 1000 3000 10000] [--single]
       (--build DIR reuses DIR/jakdm.trig as the seed build instead of building data/)
 """
 from __future__ import annotations
@@ -51,7 +58,10 @@ PREFIXES = {
     "jakkg": "https://w3id.org/jakkg/vocab/", "claim": f"{DATA}claim/", "np": f"{DATA}np/", "quote": f"{DATA}quote/",
 }
 SUMMARY = re.compile(r"and (\d+) entities, (\d+) entity-level facts and (\d+) per-paper target profiles "
-                     r"\((\d+) closure axioms, (\d+) triples in all; HermiT ([\d.]+) s\)")
+                     r"\((\d+) closure axioms, (\d+) triples in all; HermiT runs of ([\d and]+) triples, ([\d.]+) s\)")
+# the reference: everything in one HermiT run (what `jakkg reason` did before the bounded plan)
+SINGLE = ("import sys; from pathlib import Path; from jakkg.reason import reason_file, summary; "
+          "print('\\n'.join(summary(reason_file(Path(sys.argv[1]), Path(sys.argv[2]), single=True))))")
 
 
 def seed_quads(path: Path) -> list[ox.Quad]:
@@ -129,7 +139,7 @@ def count_type(quads: list[ox.Quad], iri: str) -> int:
     return len({q.subject for q in quads if q.predicate == RDF_TYPE and q.object == kind})
 
 
-def run_stage(corpus: Path, out: Path) -> tuple[str, float, float, int]:
+def run_stage(corpus: Path, out: Path, single: bool = False) -> tuple[str, float, float, int]:
     """`jakkg reason` as its own process: its stdout, wall and CPU seconds, peak RSS (MB) of its largest process.
 
     CPU time (user + system of the process and HermiT's JVM) says more than
@@ -138,8 +148,9 @@ def run_stage(corpus: Path, out: Path) -> tuple[str, float, float, int]:
     jakkg = Path(sys.executable).with_name("jakkg")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    run = subprocess.run([str(jakkg), "reason", "--in", str(corpus), "--out", str(out)],
-                         check=False, capture_output=True, text=True)
+    command = ([sys.executable, "-c", SINGLE, str(corpus), str(out)] if single
+               else [str(jakkg), "reason", "--in", str(corpus), "--out", str(out)])
+    run = subprocess.run(command, check=False, capture_output=True, text=True)
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if run.returncode != 0:
@@ -162,7 +173,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("data"))
     parser.add_argument("--sources", type=Path, default=Path("../shared/seeds"))
     parser.add_argument("--build", type=Path, help="a build directory whose jakdm.trig is the seed (skips `jakkg build`)")
-    parser.add_argument("--claims", type=int, nargs="+", default=[318, 1000, 10000],
+    parser.add_argument("--single", action="store_true",
+                        help="also run the reference (everything in one HermiT run) at each size")
+    parser.add_argument("--claims", type=int, nargs="+", default=[318, 1000, 3000, 10000],
                         help="corpus sizes in claims (rounded to whole copies of the seed)")
     args = parser.parse_args()
 
@@ -172,17 +185,19 @@ def main() -> None:
         claims = count_type(quads, "https://w3id.org/jakkg/vocab/Claim")
         papers = count_type(quads, "https://w3id.org/jakkg/vocab/SourcePaper")
         print(f"{'claims':>7} {'papers':>6} {'quads':>9} | {'individuals':>11} {'facts':>6} {'closures':>8} "
-              f"{'profiles':>8} {'triples':>8} {'HermiT s':>8} | {'stage s':>7} {'CPU s':>6} {'peak MB':>7}")
+              f"{'profiles':>8} {'HermiT runs (triples)':>22} {'HermiT s':>8} | {'stage s':>7} {'CPU s':>6} {'peak MB':>7}")
         for n in sorted(args.claims):
             copies = max(1, round(n / claims))
             corpus = tmp / f"corpus-{copies}.trig"
             size = write_corpus(quads, copies, corpus)
-            output, wall, cpu, peak = run_stage(corpus, tmp / f"out-{copies}")
-            m = SUMMARY.search(output)
-            if not m:
-                sys.exit(f"unexpected output of jakkg reason:\n{output}")
-            print(f"{copies * claims:>7} {copies * papers:>6} {size:>9} | {m[1]:>11} {m[2]:>6} {m[4]:>8} {m[3]:>8} "
-                  f"{m[5]:>8} {float(m[6]):>8.1f} | {wall:>7.1f} {cpu:>6.1f} {peak:>7}", flush=True)
+            for single in (False, True) if args.single else (False,):
+                output, wall, cpu, peak = run_stage(corpus, tmp / f"out-{copies}", single)
+                m = SUMMARY.search(output)
+                if not m:
+                    sys.exit(f"unexpected output of jakkg reason:\n{output}")
+                runs = m[6].replace(" and ", " + ") + (" (one)" if single else "")
+                print(f"{copies * claims:>7} {copies * papers:>6} {size:>9} | {m[1]:>11} {m[2]:>6} {m[4]:>8} {m[3]:>8} "
+                      f"{runs:>22} {float(m[7]):>8.1f} | {wall:>7.1f} {cpu:>6.1f} {peak:>7}", flush=True)
             corpus.unlink()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -82,7 +83,8 @@ def mechanism_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.exit_code == 0, result.output
     result = run_cli("reason", "--in", out / "jakdm.trig", "--out", out)
     assert result.exit_code == 0, result.output
-    (out / "reason-output.txt").write_text(result.output, encoding="utf-8")
+    (out / "reason-output.txt").write_text(result.stdout, encoding="utf-8")  # progress goes to stderr
+    (out / "reason-progress.txt").write_text(result.stderr, encoding="utf-8")
     return out
 
 
@@ -165,6 +167,16 @@ def test_command_reports_consistency_and_per_paper_classes(mechanism_build: Path
     assert "jakkg:JAK2SparingInhibitor" in line and "jakkg:JAK1JAK2Inhibitor" not in line
 
 
+def test_progress_goes_to_stderr_one_line_per_step(mechanism_build: Path) -> None:
+    """Not on a terminal (CI, CliRunner): one plain line per finished step on stderr, stdout keeps the results."""
+    progress = (mechanism_build / "reason-progress.txt").read_text(encoding="utf-8").splitlines()
+    assert [ln.split(" ", 1)[0] for ln in progress] == ["read", "entity-level", "HermiT", "write"], progress
+    assert all(re.search(r": \d+\.\d s$", ln) for ln in progress), progress
+    assert "everything" in progress[2], "a graph this small goes to one HermiT run"
+    output = (mechanism_build / "reason-output.txt").read_text(encoding="utf-8")
+    assert not set(progress) & set(output.splitlines())
+
+
 def test_reasoned_file_answers_a_query_the_asserted_graph_cannot(mechanism_build: Path) -> None:
     """A plain SPARQL store (Oxigraph, no reasoner) finds the drugs that may act on growth hormone signalling."""
     import pyoxigraph
@@ -229,7 +241,7 @@ def test_outputs_are_deterministic_and_independent_of_the_input_format(mechanism
 def test_real_build_is_consistent(built: Path, tmp_path: Path) -> None:
     result = run_cli("reason", "--in", built / "jakdm.trig", "--out", tmp_path)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("consistent:")
+    assert result.stdout.startswith("consistent:")
     # strictly more triples than the build (not a larger file: Oxigraph writes Turtle tighter than rdflib)
     asserted = _triples(built / "jakdm.ttl", pyoxigraph.RdfFormat.TURTLE)
     assert asserted < _triples(tmp_path / "jakdm-reasoned.ttl", pyoxigraph.RdfFormat.TURTLE)
@@ -499,3 +511,107 @@ def test_seed_inferences_match_the_snapshot_taken_before_the_scale_rewrite(tmp_p
     asserted = _triples(seed, pyoxigraph.RdfFormat.N_QUADS)
     reasoned = _triples(tmp_path / "out" / "jakdm-reasoned.ttl", pyoxigraph.RdfFormat.TURTLE)
     assert reasoned == asserted | want
+
+
+# -- bounded reasoning: patients and cohorts by representative, checked against one run on everything ----
+def _grown(copies: int) -> reason.Asserted:
+    """``copies`` copies of the committed seed build (new papers, patients and cohorts; a quarter of the claims swapped)."""
+    from tests.graph_support import replicate_seed_build
+
+    store = pyoxigraph.Store()
+    data = replicate_seed_build(copies).encode("utf-8")
+    store.load(data, format=pyoxigraph.RdfFormat.N_QUADS)
+    return reason.Asserted(store, [], lambda: pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_QUADS))
+
+
+def test_representatives_conclude_what_one_run_on_everything_concludes() -> None:
+    """On 3 copies of the seed (about 1k claims): the bounded plan's outputs equal the single run's, as sets."""
+    grown = _grown(3)
+    bounded = reason_dataset(grown, single=False)
+    single = reason_dataset(grown, single=True)
+    assert len(bounded.runs) == 2 and len(single.runs) == 1, "the bounded plan must be the one tested"
+    members = reason.group_members(bounded.facts)
+    assert len(members) > 150
+    assert bounded.runs[1] < single.runs[0], "the classifying run must be smaller than everything"
+    assert set(bounded.inferred_triples) == set(single.inferred_triples)
+    assert bounded.reasoned_turtle() == single.reasoned_turtle()
+    member_triples = [t for t in single.new if t[0] in members or t[2] in members]
+    assert len(member_triples) > 100, "patients and cohorts must get inferences for the comparison to mean something"
+
+
+def test_classifying_run_does_not_grow_with_papers() -> None:
+    """Patients and cohorts of new papers add representatives only for new kinds: the classifying input stays put."""
+    onto = load_ontology()
+    schema = Schema.of(onto)
+    sizes = []
+    for copies in (2, 6):
+        grown = _grown(copies)
+        facts = entity_facts(grown, schema)
+        lists = reason.target_lists(target_profiles(grown, facts, schema))
+        plan = reason.plan_runs(onto, facts, lists, schema, single=False)
+        assert [r.name for r in plan.runs] == ["consistency", "entities and representatives"]
+        sizes.append((len(plan.members), len(set(plan.representative.values())), plan.runs[1].triples))
+    (m2, r2, t2), (m6, r6, t6) = sizes
+    assert m6 > 2.5 * m2
+    assert r6 <= r2 + 5 and t6 < 1.3 * t2, sizes
+
+
+def test_an_ontology_that_lets_patients_reach_entities_gets_one_run(mechanism_build: Path) -> None:
+    """The derivation holds only for ontologies of the checked shape; otherwise everything goes to one run."""
+    ds = Dataset(default_union=True)
+    ds.parse(mechanism_build / "jakdm.trig", format="trig")
+    onto = load_ontology()
+    schema = Schema.of(onto)
+    facts = entity_facts(ds, schema)
+    members = reason.group_members(facts)
+    assert members and reason.derivation_problem(onto, facts, members) is None
+    restricted = load_ontology()
+    extra = Graph().parse(data="""
+        @prefix jakkg: <https://w3id.org/jakkg/vocab/> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        @prefix biolink: <https://w3id.org/biolink/vocab/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        jakkg:TreatedPatient a owl:Class ; owl:equivalentClass [ a owl:Restriction ; owl:onProperty jakkg:treatedWith ;
+            owl:someValuesFrom biolink:Drug ] .""", format="turtle")
+    restricted.graph += extra
+    problem = reason.derivation_problem(restricted, facts, members)
+    assert problem is not None and "treatedWith" in problem and "onProperty" in problem
+    plan = reason.plan_runs(restricted, facts, reason.target_lists(target_profiles(ds, facts, schema)), schema, single=False)
+    assert [r.name for r in plan.runs] == ["everything"]
+    transitive = load_ontology()
+    transitive.graph.add((JAKKG.memberOf, RDF.type, reason.OWL.TransitiveProperty))
+    assert "TransitiveProperty" in (reason.derivation_problem(transitive, facts, members) or "")
+
+
+def _bounded_problems(build: Path, *triples: tuple) -> list[str]:
+    """The problems the bounded plan reports on the build plus ``triples`` (in the shared graph)."""
+    ds = Dataset(default_union=True)
+    ds.parse(build / "jakdm.trig", format="trig")
+    corpus = ds.graph(JAKDM["graph/corpus"])
+    for t in triples:
+        corpus.add(t)
+    onto = load_ontology()
+    schema = Schema.of(onto)
+    facts = entity_facts(ds, schema)
+    lists = reason.target_lists(target_profiles(ds, facts, schema))
+    assert reason.plan_runs(onto, facts, lists, schema, single=False).runs[0].name == "consistency"
+    with pytest.raises(InconsistentGraph) as info:
+        reason_dataset(ds, onto, single=False)
+    return info.value.problems
+
+
+def test_a_patient_that_is_also_a_drug_is_found_by_the_consistency_check(mechanism_build: Path) -> None:
+    """Patients are classified by representative, but the whole graph is still checked: the contradiction is named."""
+    patient = JAKDM["patient/X1"]
+    problems = _bounded_problems(mechanism_build, (patient, RDF.type, JAKKG.Patient), (patient, RDF.type, BIOLINK.Drug),
+                                 (patient, JAKKG.treatedWith, BARICITINIB))
+    line = next(ln for ln in problems if "patient:X1" in ln)
+    assert "biolink:Drug" in line and "jakkg:Patient" in line and "disjoint" in line
+
+
+def test_entities_contradicted_by_patients_of_different_papers_are_found(mechanism_build: Path) -> None:
+    """A protein that one paper's patient is treated with and another's has autoantibodies against: a drug-or-class and
+    a gene at once. Neither paper contradicts the ontology alone; together they do, and the check sees it."""
+    p1, p2, protein = JAKDM["patient/X1"], JAKDM["patient/Y1"], URIRef("https://identifiers.org/uniprot:P99999")
+    problems = _bounded_problems(mechanism_build, (protein, RDF.type, BIOLINK.Protein),
+                                 (p1, RDF.type, JAKKG.Patient), (p1, JAKKG.treatedWith, protein),
+                                 (p2, RDF.type, JAKKG.Patient), (p2, JAKKG.hasAutoantibodyAgainst, protein))
+    assert any("P99999" in ln for ln in problems), problems

@@ -179,10 +179,11 @@ def reason(in_path: Path, out_dir: Path, ontology_files: tuple[Path, ...]) -> No
     Exits 1 when the graph contradicts the ontology (naming the individuals
     and axioms), 2 when Java, the input or the ontology cannot be used.
     """
+    from .progress import step
     from .reason import reason_file, summary
 
     output_dir(out_dir)
-    result = reason_file(in_path, out_dir, list(ontology_files) or None)
+    result = reason_file(in_path, out_dir, list(ontology_files) or None, progress=step)
     for line in summary(result):
         click.echo(line)
     for path in result.paths.values():

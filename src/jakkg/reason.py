@@ -12,8 +12,33 @@ What the reasoner sees
     the graph large, and the ontology says nothing about them. Facts are a
     *set*, so a thousand claims that say "baricitinib inhibits JAK2" are one
     fact; reasoning cost grows with entities and distinct facts, not claims.
-    (Patients and cohorts are entities too: each paper brings its own, so
-    they, and HermiT's time, grow linearly with papers.)
+
+Patients and cohorts: bounded by their kinds, not by papers
+    Each paper brings its own patients and cohorts, so they are most of the
+    individuals of a large corpus, and classifying them (with property
+    values) is what made HermiT's time grow with papers. They are not given
+    to the classifying run. HermiT runs twice, side by side:
+      - a consistency check (no classification) on everything, as before:
+        a contradiction anywhere, patients included, is still found and
+        explained with the same messages;
+      - a classification of the entities, the target lists, the
+        *footprint* of the patients and cohorts on the entities (for each of
+        their relations with an entity, the entity's class by the
+        relation's range or domain: entailed by the graph) and one
+        *representative* per kind of patient or cohort (same asserted
+        classes, same properties in the same directions, each relation to
+        a fresh individual). Each patient or cohort takes the classes of its
+        representative; its relations are the asserted ones closed under
+        inverses and symmetry.
+    This concludes exactly what one run on everything concludes when
+    patients and cohorts reach the rest of the graph only through the
+    domains and ranges of their properties and no two individuals can be
+    made equal: :func:`derivation_problem` checks those conditions on the
+    ontology and the facts (for jakkg's ontology they hold), and when one
+    fails, everything goes to one run, which stays available as the
+    reference (``single=True``) that the tests compare with. A small graph
+    (under SINGLE_RUN_UP_TO triples for HermiT, such as the five seed
+    papers) goes to one run too: there a second JVM costs more than it saves.
 
 Reading and writing
     The built graph is read by Oxigraph (pyoxigraph, about 1M triples/s) and
@@ -60,6 +85,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -237,6 +263,7 @@ class Asserted:
         return len(self.store)
 
 
+Step = Callable[[str], AbstractContextManager[Any]]  # jakkg.progress.step: a context manager per step
 Source = Graph | Asserted  # an rdflib Graph or Dataset (tests, library use) or the store `jakkg reason` reads
 
 
@@ -481,17 +508,16 @@ def closure_axiom(g: Graph, individual: URIRef, jak_targets: Iterable[URIRef]) -
 
 
 def background_graph(onto: Ontology, facts: Facts, lists: Iterable[TargetList], schema: Schema) -> Graph:
-    """Everything the reasoner gets except the facts: ontology, declarations, unique names, target lists."""
+    """Everything one run on the whole graph gets except the facts: ontology, declarations, unique names, target lists."""
     g = Graph()
     g += onto.graph
-    for ind in facts.individuals:
-        g.add((ind, RDF.type, OWL.NamedIndividual))
-    cohorts = sorted(s for s, c in facts.types if c == JAKKG.Cohort)
-    if len(cohorts) > 1:  # distinct cohort ids name distinct cohorts (unique ids in data/)
-        node = BNode()
-        g.add((node, RDF.type, OWL.AllDifferent))
-        g.add((node, RDFS.label, Literal("cohorts with different ids are different cohorts")))
-        g.add((node, OWL.distinctMembers, _rdf_list(g, cohorts)))
+    g += declarations(facts.individuals, sorted(s for s, c in facts.types if c == JAKKG.Cohort))
+    target_list_axioms(g, lists, schema)
+    return g
+
+
+def target_list_axioms(g: Graph, lists: Iterable[TargetList], schema: Schema) -> None:
+    """Each target list as a drug inhibiting its targets, with the closure axiom on its JAKs."""
     jaks = set(schema.janus_kinases)
     for tl in lists:
         g.add((tl.iri, RDF.type, OWL.NamedIndividual))
@@ -499,7 +525,6 @@ def background_graph(onto: Ontology, facts: Facts, lists: Iterable[TargetList], 
         for t in tl.targets:
             g.add((tl.iri, INHIBITS, t))
         closure_axiom(g, tl.iri, [t for t in tl.targets if t in jaks])
-    return g
 
 
 def with_facts(background: Graph, triples: Iterable[Triple]) -> Graph:
@@ -520,6 +545,303 @@ def ntriples(triples: Iterable[Triple]) -> bytes:
 def hermit_input(background: Graph, facts: Facts) -> bytes:
     """What HermiT reads: the background (ontology, declarations, closure axioms) and the facts, as N-Triples."""
     return background.serialize(format="nt", encoding="utf-8") + ntriples(facts.triples())
+
+
+# ---------------------------------------------------------------------------
+# Patients and cohorts: a consistency check on everything, classes from one representative per kind
+# ---------------------------------------------------------------------------
+SINGLE_RUN_UP_TO = 6000  # triples: below this one HermiT run costs less CPU than two (318 claims: 3.1 s vs 4.9 s)
+PARALLEL_RUNS = 2  # HermiT processes at a time (the machine jakkg is measured on has 2 cores)
+# characteristics a property of patients and cohorts may have for their relations to be derived
+# (functional ones only when no individual has two values; see derivation_problem)
+DERIVABLE_CHARACTERISTICS = {OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.SymmetricProperty,
+                             OWL.AsymmetricProperty, OWL.IrreflexiveProperty, OWL.ObjectProperty, OWL.DatatypeProperty}
+EXTERNAL_CHARACTERISTICS = {OWL.ObjectProperty, OWL.DatatypeProperty}
+LOCAL_PROPERTY_AXIOMS = {RDF.type, RDFS.domain, RDFS.range, OWL.inverseOf}
+NON_LOGICAL = {RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, OWL.versionInfo, OWL.deprecated}
+EQUALITY = {OWL.sameAs, OWL.hasKey, OWL.maxCardinality, OWL.cardinality, OWL.maxQualifiedCardinality,
+            OWL.qualifiedCardinality}
+REPRESENTATIVE = JAKDM["reasoning/representative/"]
+
+
+def _logical(pred: Node) -> bool:
+    """A predicate of the OWL/RDFS/RDF vocabulary that carries meaning (not a label or comment)."""
+    return any(str(pred).startswith(str(ns)) for ns in (OWL, RDFS, RDF)) and pred not in NON_LOGICAL
+
+
+def group_members(facts: Facts) -> set[URIRef]:
+    """The patients and cohorts: each paper brings its own, so they grow with the corpus."""
+    return {s for s, c in facts.types if c in ENTITY_GROUPS}
+
+
+def _inverses(g: Graph) -> dict[Node, set[Node]]:
+    out: dict[Node, set[Node]] = defaultdict(set)
+    for a, b in g.subject_objects(OWL.inverseOf):
+        out[a].add(b)
+        out[b].add(a)
+    return out
+
+
+def footprint(onto: Ontology, facts: Facts, members: set[URIRef]) -> set[tuple[URIRef, Node]]:
+    """What patients and cohorts say about entities: for each relation between a member and an entity,
+    the entity's class by the relation's range (or domain) and its inverses' domains (or ranges).
+
+    Entailed by the graph, so the run without patients may be given it.
+    """
+    g, inverse = onto.graph, _inverses(onto.graph)
+    out: set[tuple[URIRef, Node]] = set()
+    for s, p, o in facts.relations:
+        if (s in members) == (o in members):
+            continue
+        if s in members:
+            exprs = list(g.objects(p, RDFS.range)) + [d for q in inverse[p] for d in g.objects(q, RDFS.domain)]
+            out.update((o, e) for e in exprs)
+        else:
+            exprs = list(g.objects(p, RDFS.domain)) + [r for q in inverse[p] for r in g.objects(q, RDFS.range)]
+            out.update((s, e) for e in exprs)
+    return out
+
+
+def derived_relations(onto: Ontology, facts: Facts, members: set[URIRef]) -> set[tuple[URIRef, URIRef, URIRef]]:
+    """The relations with a patient or cohort at one end, closed under owl:inverseOf and symmetry."""
+    g, inverse = onto.graph, _inverses(onto.graph)
+    symmetric = set(g.subjects(RDF.type, OWL.SymmetricProperty))
+    todo = [t for t in facts.relations if t[0] in members or t[2] in members]
+    out: set[tuple[URIRef, URIRef, URIRef]] = set()
+    while todo:
+        s, p, o = todo.pop()
+        if (s, p, o) in out:
+            continue
+        out.add((s, p, o))
+        todo += [(o, q, s) for q in inverse[p] if isinstance(q, URIRef)]
+        if p in symmetric:
+            todo.append((o, p, s))
+    return out
+
+
+def derivation_problem(onto: Ontology, facts: Facts, members: set[URIRef]) -> str | None:
+    """Why what HermiT concludes about patients and cohorts cannot be derived as below, or None.
+
+    The derivation: HermiT checks the whole graph for consistency (cheap:
+    no classification); the classes of a patient or cohort are those HermiT
+    gives a *representative* with the same asserted classes, the same
+    properties in the same directions and nothing else; its relations are
+    the asserted ones closed under inverses and symmetry. That is what one
+    run on everything concludes when a patient or cohort reaches the rest of
+    the graph only through the domains and ranges of its properties (the
+    entities' side of which, the footprint, the run on the entities gets)
+    and no two individuals can be equal. So it holds when, for every
+    property a patient or cohort uses (and its inverses):
+      - no class expression, property chain, property hierarchy, key or
+        property disjointness of the ontology mentions it (only domain,
+        range and inverseOf do), and its domains and ranges are named
+        classes or unions of them;
+      - it is not transitive or reflexive, and between a patient or cohort
+        and an entity it has no characteristic at all;
+    when no individual has two values of a functional or inverse functional
+    property, the ontology has no sameAs, key or maximum cardinality, and
+    names no patient or cohort; and when the classes of patients and cohorts
+    (and of those domains and ranges) have only named superclasses.
+    (:func:`reason_dataset` also checks that no entity falls in an
+    enumerated class it is not listed in.) Otherwise one run on everything.
+    """
+    g = onto.graph
+    if found := {p for _, p, _ in g if p in EQUALITY}:
+        return f"the ontology uses {min(found)}"
+    inverse = _inverses(g)
+    used: set[Node] = {p for s, p, o in facts.relations if s in members or o in members}
+    used |= {p for s, p, _ in facts.values if s in members}
+    external: set[Node] = {p for s, p, o in facts.relations if (s in members) != (o in members)}
+    used |= {q for p in used for q in inverse[p]}
+    external |= {q for p in external for q in inverse[p]}
+    classes = {c for s, c in facts.types if s in members}
+    for p in sorted(used, key=str):
+        for _, pred in g.subject_predicates(p):
+            if _logical(pred) and pred != OWL.inverseOf:
+                return f"{p} is the object of {pred} in the ontology"
+        for pred, o in g.predicate_objects(p):
+            if _logical(pred) and pred not in LOCAL_PROPERTY_AXIOMS:
+                return f"{p} has {pred} in the ontology"
+            if pred in (RDFS.domain, RDFS.range):
+                named = [o] if isinstance(o, URIRef) else _named_union(g, o)
+                if named is None:
+                    return f"the {pred} of {p} is not a named class or a union of named classes"
+                classes.update(named)
+        allowed = EXTERNAL_CHARACTERISTICS if p in external else DERIVABLE_CHARACTERISTICS
+        if found := set(g.objects(p, RDF.type)) - allowed:
+            return f"{p} is a {min(found)}"
+    functional = set(g.subjects(RDF.type, OWL.FunctionalProperty))
+    functional |= {q for p in g.subjects(RDF.type, OWL.InverseFunctionalProperty) for q in inverse[p]}
+    values: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
+    for s, p, o in itertools.chain(facts.relations, derived_relations(onto, facts, members), facts.values):
+        if p in functional:
+            values[(s, p)].add(o)
+    if two := sorted(k for k, v in values.items() if len(v) > 1):
+        return f"{two[0][0]} has two values of the functional {two[0][1]}"
+    if named := members & (set(g.subjects()) | set(g.objects())):
+        return f"the ontology names {min(named)}"
+    seen, todo = set(classes), sorted(classes)
+    while todo:
+        c = todo.pop()
+        for sup in itertools.chain(g.objects(c, RDFS.subClassOf), g.objects(c, OWL.equivalentClass),
+                                   g.subjects(OWL.equivalentClass, c)):
+            if not isinstance(sup, URIRef):
+                return f"{c} has an anonymous superclass or definition"
+            if sup not in seen:
+                seen.add(sup)
+                todo.append(sup)
+    return None
+
+
+def _named_union(g: Graph, node: Node) -> list[URIRef] | None:
+    members = g.value(node, OWL.unionOf)
+    if members is None or set(g.predicates(node)) - {RDF.type, OWL.unionOf}:
+        return None
+    items = list(Collection(g, members))
+    return items if all(isinstance(i, URIRef) for i in items) else None  # type: ignore[return-value]
+
+
+def enumeration_problem(onto: Ontology, types: Iterable[tuple[URIRef, URIRef]]) -> str | None:
+    """An individual in an enumerated class (owl:oneOf) it is not listed in: it equals a listed one."""
+    g = onto.graph
+    listed: dict[Node, set[Node]] = {}
+    for c, e in g.subject_objects(OWL.equivalentClass):
+        for a, b in ((c, e), (e, c)):
+            if isinstance(a, URIRef) and (items := g.value(b, OWL.oneOf)) is not None:
+                listed.setdefault(a, set()).update(Collection(g, items))
+    bad = sorted((s, c) for s, c in types if c in listed and s not in listed[c])
+    return f"{bad[0][0]} is inferred a {bad[0][1]} without being listed in it" if bad else None
+
+
+Signature = tuple[frozenset[URIRef], frozenset[tuple[URIRef, bool]], frozenset[URIRef]]
+
+
+def signatures(facts: Facts, members: set[URIRef]) -> dict[URIRef, Signature]:
+    """Each member's asserted classes, (property, member is subject) of its relations, and data properties."""
+    types: dict[URIRef, set[URIRef]] = defaultdict(set)
+    edges: dict[URIRef, set[tuple[URIRef, bool]]] = defaultdict(set)
+    data: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for s, c in facts.types:
+        if s in members:
+            types[s].add(c)
+    for s, p, o in facts.relations:
+        if s in members:
+            edges[s].add((p, True))
+        if o in members:
+            edges[o].add((p, False))
+    for s, p, _ in facts.values:
+        if s in members:
+            data[s].add(p)
+    return {m: (frozenset(types[m]), frozenset(edges[m]), frozenset(data[m])) for m in members}
+
+
+def representatives(facts: Facts, members: set[URIRef]) -> tuple[dict[URIRef, URIRef], list[Triple]]:
+    """One individual per distinct signature, with a fresh neighbour per relation: member -> its
+    representative, and the representatives' facts (bounded by the vocabulary, not by papers)."""
+    sigs = signatures(facts, members)
+    value_of = {}
+    for s, p, o in sorted(facts.values, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
+        value_of.setdefault((s, p), o)
+    first: dict[Signature, URIRef] = {}
+    for m in sorted(members):
+        first.setdefault(sigs[m], m)
+    rep_of_sig: dict[Signature, URIRef] = {}
+    out: list[Triple] = []
+    for sig, example in sorted(first.items(), key=lambda x: str(x[1])):
+        key = " ".join(sorted(map(str, sig[0])) + sorted(f"{p}>{d}" for p, d in sig[1]) + sorted(map(str, sig[2])))
+        rep = URIRef(f"{REPRESENTATIVE}{hashlib.sha1(key.encode()).hexdigest()[:16]}")
+        rep_of_sig[sig] = rep
+        out += [(rep, RDF.type, c) for c in sorted(sig[0])]
+        for i, (p, outgoing) in enumerate(sorted(sig[1])):
+            other = URIRef(f"{rep}/{i}")
+            out.append((rep, p, other) if outgoing else (other, p, rep))
+        out += [(rep, p, value_of[(example, p)]) for p in sorted(sig[2])]  # type: ignore[misc]
+    return {m: rep_of_sig[sigs[m]] for m in members}, out
+
+
+@dataclass(frozen=True)
+class Run:
+    """One HermiT run: its input, whose classes it gives, and between whom it reads relations."""
+
+    name: str
+    data: bytes
+    report: frozenset[URIRef]  # individuals whose classes this run answers
+    known: frozenset[URIRef]  # relations are read between these, with one end in ``report``
+    lists: tuple[URIRef, ...] = ()  # target-list individuals whose classes this run answers
+    check_only: bool = False  # consistency only: no classification
+
+    @property
+    def triples(self) -> int:
+        return self.data.count(b"\n")
+
+
+def declarations(individuals: Iterable[URIRef], cohorts: list[URIRef]) -> Graph:
+    """owl:NamedIndividual for each individual, and distinct cohort ids as different cohorts."""
+    g = Graph()
+    for ind in individuals:
+        g.add((ind, RDF.type, OWL.NamedIndividual))
+    if len(cohorts) > 1:  # distinct cohort ids name distinct cohorts (unique ids in data/)
+        node = BNode()
+        g.add((node, RDF.type, OWL.AllDifferent))
+        g.add((node, RDFS.label, Literal("cohorts with different ids are different cohorts")))
+        g.add((node, OWL.distinctMembers, _rdf_list(g, cohorts)))
+    return g
+
+
+def footprint_graph(onto: Ontology, prints: set[tuple[URIRef, Node]]) -> Graph:
+    """The footprint as class assertions, each union copied (a class expression is not shared between axioms)."""
+    g = Graph()
+    for entity, expr in sorted(prints, key=lambda x: (str(x[0]), str(x[1]))):
+        if isinstance(expr, URIRef):
+            g.add((entity, RDF.type, expr))
+            continue
+        union = BNode()
+        g.add((union, RDF.type, OWL.Class))
+        g.add((union, OWL.unionOf, _rdf_list(g, _named_union(onto.graph, expr) or [])))
+        g.add((entity, RDF.type, union))
+    return g
+
+
+@dataclass
+class Plan:
+    """The HermiT runs, and how patients and cohorts get their answers when they are not in a run."""
+
+    runs: list[Run]
+    members: set[URIRef] = field(default_factory=set)
+    representative: dict[URIRef, URIRef] = field(default_factory=dict)
+
+
+def single_run(onto: Ontology, facts: Facts, lists: dict[tuple[URIRef, ...], TargetList], schema: Schema) -> Plan:
+    """Everything in one run: the reference."""
+    every = frozenset(facts.individuals)
+    data = hermit_input(background_graph(onto, facts, lists.values(), schema), facts)
+    return Plan([Run("everything", data, every, every, tuple(tl.iri for tl in lists.values()))])
+
+
+def plan_runs(onto: Ontology, facts: Facts, lists: dict[tuple[URIRef, ...], TargetList], schema: Schema,
+              single: bool | None = None) -> Plan:
+    """A consistency check on everything and one classifying run on the entities and the representatives
+    of patients and cohorts; one run on everything when ``single`` is True, when it is None (the default)
+    and the graph is small, or when :func:`derivation_problem` says so."""
+    members = group_members(facts)
+    reference = single_run(onto, facts, lists, schema)
+    small = single is None and reference.runs[0].triples <= SINGLE_RUN_UP_TO
+    if single or small or not members or derivation_problem(onto, facts, members) is not None:
+        return reference
+    check = Run("consistency", reference.runs[0].data, frozenset(), frozenset(), check_only=True)
+    rep_of, rep_facts = representatives(facts, members)
+    reps = sorted(set(rep_of.values()))
+    entities = frozenset(facts.individuals - members)
+    core = Graph()
+    core += onto.graph
+    core += declarations(sorted(entities) + reps + sorted({t[2] for t in rep_facts if isinstance(t[2], URIRef)} |
+                                                          {t[0] for t in rep_facts}), [])
+    target_list_axioms(core, lists.values(), schema)
+    core += footprint_graph(onto, footprint(onto, facts, members))
+    entity_facts_ = [t for t in facts.triples() if t[0] not in members and t[2] not in members]
+    data = core.serialize(format="nt", encoding="utf-8") + ntriples(entity_facts_ + rep_facts)
+    run = Run("entities and representatives", data, entities | frozenset(reps), entities, tuple(tl.iri for tl in lists.values()))
+    return Plan([check, run], members, rep_of)
 
 
 # ---------------------------------------------------------------------------
@@ -580,11 +902,16 @@ def _java_message(text: str) -> str:
 
 def hermit_consistent(graph: Graph) -> bool:
     """HermiT's consistency check alone (no classification): the fast test QuickXplain repeats."""
+    return hermit_consistent_data(graph.serialize(format="nt", encoding="utf-8"))
+
+
+def hermit_consistent_data(data: bytes) -> bool:
+    """HermiT's consistency check on N-Triples."""
     import owlready2
     from owlready2 import reasoning
 
     with tempfile.NamedTemporaryFile("wb", suffix=".nt", delete=False) as fh:
-        fh.write(graph.serialize(format="nt", encoding="utf-8"))
+        fh.write(data)
         name = fh.name
     try:
         command = [owlready2.JAVA_EXE, f"-Xmx{reasoning.JAVA_MEMORY}M", "-cp", reasoning._HERMIT_CLASSPATH,
@@ -609,14 +936,14 @@ class Entailed:
     profile_classes: dict[URIRef, list[URIRef]]
 
 
-def entailments(world: Any, facts: Facts, profiles: list[TargetProfile], lists: dict[tuple[URIRef, ...], TargetList],
-                schema: Schema) -> Entailed:
-    """Named classes (with all their named superclasses) and object property values of each individual.
+def read_world(world: Any, run: Run, properties: Iterable[URIRef]) -> Entailed:
+    """Named classes (with all their named superclasses) and object property values that one run answers.
 
     owlready2 keeps the most specific inferred types; the ancestors are added
     so that a store without a reasoner finds a JAK1/2 inhibitor under
     jakkg:JAKInhibitor too. Property values include those through inverses
-    and symmetry, which owlready2 answers but does not store.
+    and symmetry, which owlready2 answers but does not store. ``profile_classes``
+    is keyed by target list here (:func:`reason_dataset` maps it to profiles).
     """
     from owlready2 import Thing, ThingClass
 
@@ -630,19 +957,59 @@ def entailments(world: Any, facts: Facts, profiles: list[TargetProfile], lists: 
                 out.update(URIRef(a.iri) for a in c.ancestors() if a is not Thing)
         return out
 
-    types = {(ind, c) for ind in facts.individuals for c in classes_of(ind)}
+    types = {(ind, c) for ind in run.report for c in classes_of(ind)}
     relations: set[tuple[URIRef, URIRef, URIRef]] = set()
-    for p in sorted(schema.object_properties):
+    for p in sorted(properties):
         prop = world[str(p)]
         if prop is None:
             continue
         for s, o in prop.get_relations():
             si, oi = URIRef(getattr(s, "iri", "")), URIRef(getattr(o, "iri", ""))
-            if si in facts.individuals and oi in facts.individuals:
+            if si in run.known and oi in run.known and (si in run.report or oi in run.report):
                 relations.add((si, p, oi))
-    by_list = {tl.iri: sorted(classes_of(tl.iri) - {DRUG}) for tl in lists.values()}
-    profile_classes = {p.iri: by_list[lists[p.targets].iri] for p in profiles}
-    return Entailed(types, relations, profile_classes)
+    by_list = {tl: sorted(classes_of(tl) - {DRUG}) for tl in run.lists}
+    return Entailed(types, relations, by_list)  # type: ignore[arg-type]
+
+
+def hermit_entailments(run: Run, properties: list[URIRef]) -> Entailed:
+    """HermiT on one run's input, read back (raises _Inconsistent); what a worker process does."""
+    if run.check_only:
+        if not hermit_consistent_data(run.data):
+            raise _Inconsistent()
+        return Entailed(set(), set(), {})
+    world = run_hermit(run.data)
+    try:
+        return read_world(world, run, properties)
+    finally:
+        world.close()
+
+
+def run_all(runs: list[Run], properties: list[URIRef]) -> Entailed:
+    """Every run, PARALLEL_RUNS at a time in worker processes, merged; _Inconsistent if any run is.
+
+    A run that is inconsistent makes the graph inconsistent (each run's input
+    is entailed by the graph); the first one found stops the others.
+    """
+    if len(runs) == 1 or PARALLEL_RUNS < 2:
+        results = [hermit_entailments(run, properties) for run in runs]
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(PARALLEL_RUNS, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(hermit_entailments, run, properties) for run in runs]
+            try:
+                results = [f.result() for f in futures]
+            except BaseException:
+                for f in futures:
+                    f.cancel()
+                raise
+    merged = Entailed(set(), set(), {})
+    for r in results:
+        merged.types |= r.types
+        merged.relations |= r.relations
+        merged.profile_classes.update(r.profile_classes)
+    return merged
 
 
 # ---------------------------------------------------------------------------
@@ -969,6 +1336,7 @@ class Reasoning:
     hermit_triples: int
     timings: dict[str, float]
     paths: dict[str, Path] = field(default_factory=dict)
+    runs: list[int] = field(default_factory=list)  # triples of each HermiT run
 
     def counts(self) -> dict[str, int]:
         """New triples per predicate (rdf:type counted as 'class memberships')."""
@@ -1019,40 +1387,51 @@ def output_namespaces(asserted: Asserted, onto: Ontology) -> list[tuple[str, URI
     return sorted((p, URIRef(ns)) for p, ns in merged.items())
 
 
-def reason_dataset(ds: Source, onto: Ontology | None = None, progress: Callable[[str], None] | None = None) -> Reasoning:
+def _quiet(_what: str) -> AbstractContextManager[Any]:
+    return nullcontext()
+
+
+def reason_dataset(ds: Source, onto: Ontology | None = None, progress: Step | None = None,
+                   single: bool | None = None) -> Reasoning:
     """Reason over a built graph (rdflib Graph/Dataset, or the store read by :func:`read_asserted`).
 
-    Raises InconsistentGraph with explanations. ``progress`` gets one line per step.
+    Raises InconsistentGraph with explanations. ``progress(what)`` is a
+    context manager around each step (:func:`jakkg.progress.step`).
+    ``single=True`` gives HermiT everything in one run to classify: the
+    reference that the bounded plan (:func:`plan_runs`) is tested against;
+    ``single=False`` takes the bounded plan whenever its conditions hold,
+    None (the default) only on graphs past SINGLE_RUN_UP_TO triples.
     """
-    say = progress or (lambda _line: None)
+    step = progress or _quiet
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     onto = onto or load_ontology()
     asserted = as_asserted(ds)
     schema = Schema.of(onto)
-    facts = entity_facts(asserted, schema)
-    profiles = target_profiles(asserted, facts, schema)
-    lists = target_lists(profiles)
-    background = background_graph(onto, facts, lists.values(), schema)
-    data = hermit_input(background, facts)
-    hermit_triples = data.count(b"\n")
+    with step("entity-level facts, target profiles and HermiT's input"):
+        facts = entity_facts(asserted, schema)
+        profiles = target_profiles(asserted, facts, schema)
+        lists = target_lists(profiles)
+        plan = plan_runs(onto, facts, lists, schema, single)
     timings["facts"] = time.perf_counter() - t0
-    say(f"HermiT input: {len(facts.individuals):,} individuals, {len(facts):,} facts, {len(lists):,} closure axioms "
-        f"for {len(profiles):,} per-paper target profiles, {hermit_triples:,} triples ({timings['facts']:.1f} s)")
     namespaces = output_namespaces(asserted, onto)
     check_java()
     t1 = time.perf_counter()
     try:
-        world = run_hermit(data)
+        entailed = _hermit(plan, facts, schema, step)
+        if plan.members and enumeration_problem(onto, entailed.types):  # an entity equal to a JAK: no derivation
+            plan = single_run(onto, facts, lists, schema)
+            entailed = _hermit(plan, facts, schema, step)
     except _Inconsistent:
-        raise InconsistentGraph(Explainer(onto, facts, background, namespaces).explain()) from None
+        with step("explain the contradiction"):
+            problems = Explainer(onto, facts, background_graph(onto, facts, lists.values(), schema), namespaces).explain()
+        raise InconsistentGraph(problems) from None
     timings["hermit"] = time.perf_counter() - t1
-    say(f"HermiT found the graph consistent ({timings['hermit']:.1f} s)")
     t2 = time.perf_counter()
-    try:
-        entailed = entailments(world, facts, profiles, lists, schema)
-    finally:
-        world.close()
+    if plan.members:
+        entailed = _with_members(entailed, plan, onto, facts)
+    by_list = entailed.profile_classes
+    entailed.profile_classes = {p.iri: by_list[lists[p.targets].iri] for p in profiles}
     asserted_facts = {(s, RDF.type, c) for s, c in facts.types} | set(facts.relations)
     new = sorted(({(s, RDF.type, c) for s, c in entailed.types} | entailed.relations) - asserted_facts,
                  key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
@@ -1060,28 +1439,47 @@ def reason_dataset(ds: Source, onto: Ontology | None = None, progress: Callable[
     papers = paper_labels(asserted, (p.paper for p in profiles))
     inferred = inferred_triples(new, profiles, entailed, onto, facts, papers)
     timings["entailments"] = time.perf_counter() - t2
-    return Reasoning(facts, profiles, lists, entailed, new, inferred, asserted, namespaces, hermit_triples, timings)
+    return Reasoning(facts, profiles, lists, entailed, new, inferred, asserted, namespaces,
+                     sum(r.triples for r in plan.runs), timings, runs=[r.triples for r in plan.runs])
+
+
+def _hermit(plan: Plan, facts: Facts, schema: Schema, step: Step) -> Entailed:
+    names = " and ".join(f"{r.name} ({r.triples:,} triples)" for r in plan.runs)
+    with step(f"HermiT on {len(facts.individuals):,} individuals, {len(facts):,} facts: {names}"):
+        return run_all(plan.runs, sorted(schema.object_properties))
+
+
+def _with_members(entailed: Entailed, plan: Plan, onto: Ontology, facts: Facts) -> Entailed:
+    """The patients' and cohorts' classes from their representatives, their relations derived."""
+    by_rep: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for s, c in entailed.types:
+        if s.startswith(REPRESENTATIVE):
+            by_rep[s].add(c)
+    types = {(s, c) for s, c in entailed.types if s in facts.individuals}
+    types |= {(m, c) for m, rep in plan.representative.items() for c in by_rep[rep]}
+    relations = entailed.relations | {t for t in derived_relations(onto, facts, plan.members)
+                                      if t[0] in facts.individuals and t[2] in facts.individuals}
+    return Entailed(types, relations, entailed.profile_classes)
 
 
 def reason_file(in_path: Path, out_dir: Path, ontology_files: list[Path] | None = None,
-                progress: Callable[[str], None] | None = None) -> Reasoning:
+                progress: Step | None = None, single: bool | None = None) -> Reasoning:
     """``jakkg reason``: read the built graph, reason, write the two files atomically."""
-    say = progress or (lambda _line: None)
+    step = progress or _quiet
     onto = load_ontology(ontology_files)
     check_java()  # before reading a large graph: a missing Java is known in a millisecond
     t = time.perf_counter()
-    asserted = read_asserted(Path(in_path))
+    with step(f"read {display_path(Path(in_path))}"):
+        asserted = read_asserted(Path(in_path))
     read = time.perf_counter() - t
-    say(f"read {len(asserted):,} quads from {display_path(Path(in_path))} ({read:.1f} s)")
-    result = reason_dataset(asserted, onto, progress)
+    result = reason_dataset(asserted, onto, progress, single)
     result.timings["read"] = read
     t = time.perf_counter()
-    with atomic_outputs(Path(out_dir)) as stage:
+    with step(f"write {INFERRED_FILE} and {REASONED_FILE}"), atomic_outputs(Path(out_dir)) as stage:
         stage(INFERRED_FILE, result.inferred_turtle())
         stage(REASONED_FILE, result.reasoned_turtle())
     result.timings["write"] = time.perf_counter() - t
     result.paths = {"inferred": Path(out_dir) / INFERRED_FILE, "reasoned": Path(out_dir) / REASONED_FILE}
-    say(f"wrote {INFERRED_FILE} and {REASONED_FILE} ({result.timings['write']:.1f} s)")
     return result
 
 
@@ -1101,7 +1499,7 @@ def summary(result: Reasoning) -> Iterator[str]:
     yield (f"consistent: HermiT found no contradiction between the ontology and {len(f.individuals)} entities, "
            f"{len(f)} entity-level facts and {len(result.profiles)} per-paper target profiles "
            f"({len(result.lists)} closure axioms, {result.hermit_triples} triples in all; "
-           f"HermiT {result.timings.get('hermit', 0):.1f} s)")
+           f"HermiT runs of {' and '.join(map(str, result.runs))} triples, {result.timings.get('hermit', 0):.1f} s)")
     yield f"inferred {len(result.new)} new triples:"
     for pred, n in result.counts().items():
         what = "class memberships (rdf:type)" if pred == str(RDF.type) else qname(URIRef(pred), ns)
