@@ -38,11 +38,11 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import synthetic  # noqa: E402  (the generator next to this file)
+import synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
 MAKEFILE = ROOT / "Makefile"
@@ -197,7 +197,7 @@ def add_one_claim(corpus: Path) -> str:
     """Append a claim to the first claims file of a corpus (a curator's edit); return its id."""
     from ruamel.yaml import YAML
 
-    path = sorted((corpus / "data" / "claims").glob("*.yaml"))[0]
+    path = min((corpus / "data" / "claims").glob("*.yaml"))
     text = path.read_text(encoding="utf-8")
     first = YAML(typ="safe", pure=True).load(text)["claims"][0]
     claim = {**first, "id": f"{first['id']}-INC", "note": "Added by benchmarks/scale.py --incremental."}
@@ -226,9 +226,9 @@ def machine() -> str:
     model, mem_gb = platform.processor() or "unknown CPU", 0.0
     try:
         cpuinfo = Path("/proc/cpuinfo").read_text()
-        if m := re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.M):
+        if m := re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE):
             model = m.group(1).strip()
-        mem_gb = int(re.search(r"^MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text(), re.M).group(1)) / 1024**2
+        mem_gb = int(re.search(r"^MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text(), re.MULTILINE).group(1)) / 1024**2
     except (OSError, AttributeError):
         pass
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -286,7 +286,7 @@ def render(header: list[str], rows: list[list[str]], markdown: bool) -> str:
         lines += ["| " + " | ".join(r) + " |" for r in rows]
         return "\n".join(lines)
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    fmt = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+    fmt = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()
     return "\n".join([fmt(header), fmt(["-" * w for w in widths]), *map(fmt, rows)])
 
 

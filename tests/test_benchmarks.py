@@ -19,10 +19,11 @@ import pytest
 from .conftest import ROOT, run_cli
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import scale  # noqa: E402
-import synthetic  # noqa: E402
+import scale
+import synthetic
 
 CLAIMS = 150
+DRIVER = "import sys, scale; from pathlib import Path; scale.CACHE = Path(sys.argv[1]); sys.exit(scale.main(sys.argv[2:]))"
 
 
 def tree_digest(root: Path) -> dict[str, str]:
@@ -39,7 +40,7 @@ def small(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
 def test_generator_is_deterministic_and_seeded(small: Path, tmp_path: Path, seeds_dir: Path) -> None:
     again = tmp_path / "again"
     code = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "synthetic.py"), "--claims", str(CLAIMS),
-                           "--out", str(again), "--sources", str(seeds_dir)], capture_output=True, text=True)
+                           "--out", str(again), "--sources", str(seeds_dir)], capture_output=True, text=True, check=False)
     assert code.returncode == 0, code.stderr
     assert tree_digest(again) == tree_digest(small)  # same arguments, same bytes (through the command line too)
     other = tmp_path / "other"
@@ -65,7 +66,7 @@ def test_small_corpus_builds_with_every_claim(small: Path, tmp_path: Path) -> No
     assert result.exit_code == 0, result.output[-2000:]
     stats = run_cli("stats", out / "jakdm.trig")
     assert stats.exit_code == 0, stats.output
-    assert re.search(rf"^\s*jakkg:Claim\s+{CLAIMS}$", stats.stdout, re.M), stats.stdout
+    assert re.search(rf"^\s*jakkg:Claim\s+{CLAIMS}$", stats.stdout, re.MULTILINE), stats.stdout
 
 
 def test_planted_errors_fail_the_build_and_validate_names_them(tmp_path: Path, seeds_dir: Path) -> None:
@@ -113,10 +114,9 @@ def test_makefile_with_an_unknown_variable_is_refused(tmp_path: Path) -> None:
 
 def test_driver_runs_stages_and_prints_the_table(tmp_path: Path, seeds_dir: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-c", "import sys, scale; from pathlib import Path; scale.CACHE = Path(sys.argv[1]); "
-         "sys.exit(scale.main(sys.argv[2:]))", str(tmp_path / "cache"),
+        [sys.executable, "-c", DRIVER, str(tmp_path / "cache"),
          "--sizes", "30,60", "--stages", "build,stats", "--sources", str(seeds_dir), "--markdown"],
-        capture_output=True, text=True, cwd=ROOT / "benchmarks", timeout=120)
+        capture_output=True, text=True, check=False, cwd=ROOT / "benchmarks", timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     rows = [ln for ln in result.stdout.splitlines() if ln.startswith("| ")]
     assert rows[0] == "| stage | 30 claims: wall / peak | 60 claims: wall / peak | growth 30->60 |"
@@ -130,12 +130,11 @@ def test_driver_runs_stages_and_prints_the_table(tmp_path: Path, seeds_dir: Path
 def test_driver_reports_a_failed_stage_and_goes_on(tmp_path: Path, seeds_dir: Path) -> None:
     """With planted errors the build refuses to write; stats then fails, and both are reported."""
     result = subprocess.run(
-        [sys.executable, "-c", "import sys, scale; from pathlib import Path; scale.CACHE = Path(sys.argv[1]); "
-         "sys.exit(scale.main(sys.argv[2:]))", str(tmp_path / "cache"),
+        [sys.executable, "-c", DRIVER, str(tmp_path / "cache"),
          "--sizes", "30", "--stages", "build,stats", "--errors", "1", "--sources", str(seeds_dir)],
-        capture_output=True, text=True, cwd=ROOT / "benchmarks", timeout=120)
+        capture_output=True, text=True, check=False, cwd=ROOT / "benchmarks", timeout=120)
     assert result.returncode == 1
-    assert re.search(r"^build\s+failed \(exit 1\)", result.stdout, re.M), result.stdout
-    assert re.search(r"^stats\s+failed \(exit 2\)", result.stdout, re.M), result.stdout
+    assert re.search(r"^build\s+failed \(exit 1\)", result.stdout, re.MULTILINE), result.stdout
+    assert re.search(r"^stats\s+failed \(exit 2\)", result.stdout, re.MULTILINE), result.stdout
     assert "30: build: exit 1: error: nothing written to build" in result.stdout
     assert "30: stats: exit 2: error: build/jakdm.trig: file not found" in result.stdout
