@@ -136,6 +136,7 @@ class Result:
     wall: float
     peak_mb: float
     exit_code: int
+    cpu: float = 0.0  # user + system seconds of the child: less sensitive than wall time to a busy host
     timed_out: bool = False
     last_error: str = ""
 
@@ -156,7 +157,8 @@ def run_stage(jakkg: Path, stage: Stage, cwd: Path, timeout: float | None, logs:
     code = os.waitstatus_to_exitcode(status)
     proc.returncode = code
     lines = (logs / f"{stem}.stderr").read_text(encoding="utf-8", errors="replace").strip().splitlines()
-    return Result(stage.name, wall, usage.ru_maxrss / 1024, code, timed_out, lines[-1] if lines else "")
+    return Result(stage.name, wall, usage.ru_maxrss / 1024, code, usage.ru_utime + usage.ru_stime, timed_out,
+                  lines[-1] if lines else "")
 
 
 def _wait(proc: subprocess.Popen, started: float, timeout: float | None) -> tuple[int, object, bool]:
@@ -179,7 +181,8 @@ def run_pipeline(jakkg: Path, stages: list[Stage], cwd: Path, timeout: float | N
     for stage in stages:
         result = run_stage(jakkg, stage, cwd, timeout, cwd / "logs" / label)
         status = "ok" if result.ok else ("timed out" if result.timed_out else f"failed, exit {result.exit_code}")
-        print(f"  [{label}] {stage.name}: {result.wall:.1f} s, {result.peak_mb:.0f} MB, {status}", file=sys.stderr, flush=True)
+        print(f"  [{label}] {stage.name}: {result.wall:.1f} s wall, {result.cpu:.1f} s cpu, {result.peak_mb:.0f} MB, {status}",
+              file=sys.stderr, flush=True)
         results.append(result)
     return results
 
@@ -221,7 +224,7 @@ def incremental(jakkg: Path, stages: list[Stage], corpus: Path, timeout: float |
 
 
 # -- reporting ------------------------------------------------------------------
-def machine() -> str:
+def machine(load_before: tuple[float, float, float]) -> str:
     """Cores, memory, CPU model, Python version and load: what the figures were measured on."""
     model, mem_gb = platform.processor() or "unknown CPU", 0.0
     try:
@@ -232,9 +235,10 @@ def machine() -> str:
     except (OSError, AttributeError):
         pass
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    load = lambda xs: ", ".join(f"{x:.1f}" for x in xs)
     return (f"{cores} cores ({model}), {mem_gb:.1f} GB memory, Python {platform.python_version()} "
-            f"on {platform.system()} {platform.release()}; load average at the end {load}")
+            f"on {platform.system()} {platform.release()}; load average (1, 5, 15 min) at the start {load(load_before)}, "
+            f"at the end {load(os.getloadavg())}")
 
 
 def size_label(n: int) -> str:
@@ -322,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"error: no jakkg console script next to {sys.executable}; install jakkg in this environment")
     stages = select(makefile_stages(args.makefile), args.stages)
     digest = inputs_digest(args.data, args.sources)
+    load_before = os.getloadavg()
 
     runs: dict[int, list[Result]] = {}
     corpora: dict[int, tuple[Path, dict]] = {}
@@ -342,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in sizes:
         corpus, manifest = corpora[n]
         triples = count_lines(corpus / OUT / "jakdm.nt")
-        print(f"{size_label(n)}: {manifest['claims']} claims in {manifest['papers']} papers, {manifest['cohorts']} cohorts, "
+        print(f"{size_label(n)}: {manifest['claims']} claims in {manifest['papers']} paper{'s' if manifest['papers'] != 1 else ''}, {manifest['cohorts']} cohorts, "
               f"{manifest['patients']} patients" + (f", {triples} triples (jakdm.nt)" if triples is not None else "")
               + f"; corpus {corpus}")
     if inc is not None:
@@ -350,13 +355,14 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "met" if total <= INCREMENTAL_TARGET_S and all(r.ok for r in inc[1]) else "not met"
         print(f"incremental: after adding {inc[0]}, every stage again: {total:.1f} s "
               f"(target {INCREMENTAL_TARGET_S:.0f} s: {verdict}); per stage: "
-              + ", ".join(f"{r.stage} {cell(r)}" for r in inc[1]))
+              + ", ".join(f"{r.stage} {cell(r)}" for r in inc[1])
+              + f"; cpu {sum(r.cpu for r in inc[1]):.1f} s")
     if failed := failures(labelled):
         print("failed stages (exit code: last line of stderr; logs in the corpus's logs/ directory):")
         print("\n".join(f"  {line}" for line in failed))
     print(f"stages: one process each, `{jakkg} ...` in the corpus directory; wall time by the driver, "
           f"peak = ru_maxrss of the child from os.wait4 (includes the children it waited for)")
-    print(f"machine: {machine()}")
+    print(f"machine: {machine(load_before)}")
     return 1 if failed else 0
 
 
