@@ -21,6 +21,10 @@ Run:  python benchmarks/scale.py                       # 1k and 10k claims, all 
       python benchmarks/scale.py --sizes 1000,10000,100000 --timeout 900
       python benchmarks/scale.py --sizes 1000 --stages build,validate --markdown
       python benchmarks/scale.py --incremental          # then add one claim and rerun everything
+      python benchmarks/scale.py --sizes 10000 --stages graph   # reuses the outputs of an earlier build
+
+A run that includes `build` starts from an empty OUT; without it, the
+stages read what the last build of that corpus left.
       make bench [BENCH_SIZES=1000,10000,100000]
 """
 from __future__ import annotations
@@ -332,7 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     corpora: dict[int, tuple[Path, dict]] = {}
     for n in sizes:
         corpus = corpus_dir(n, args.errors, args.seed, digest, args.data, args.sources)
-        shutil.rmtree(corpus / OUT, ignore_errors=True)  # every full run starts from nothing
+        if any(s.name == "build" for s in stages):
+            shutil.rmtree(corpus / OUT, ignore_errors=True)  # a run with the build starts from nothing
         shutil.rmtree(corpus / "logs" / size_label(n), ignore_errors=True)
         runs[n] = run_pipeline(jakkg, stages, corpus, args.timeout, size_label(n))
         corpora[n] = (corpus, json.loads((corpus / "manifest.json").read_text(encoding="utf-8")))
