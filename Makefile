@@ -5,6 +5,8 @@ BIN     = $(VENV)/bin
 SOURCES ?= ../shared/seeds
 DATA   ?= data
 OUT    ?= build
+BENCH_SIZES ?= 1000,10000
+BENCH_ARGS  ?=
 
 # System packages (Debian), installed by `make setup` with apt-get -- as root -- when missing:
 #   default-jre-headless        Java for HermiT, the OWL reasoner of `jakkg reason` (make run, tests/test_reason.py)
@@ -64,9 +66,10 @@ test: install setup  ## run the test suite
 lint: install  ## ruff on src/ and tests/
 	$(BIN)/pip install --quiet ruff && $(BIN)/ruff check src tests
 
-bench: run  ## print speed figures: reasoning as claims grow, the query library on each engine
+bench: run  ## print speed figures: reasoning as claims grow, the query library on each engine, every stage at 1k and 10k claims (BENCH_SIZES=1000,10000,100000: also 100k)
 	$(BIN)/python benchmarks/reason.py --data data --sources $(SOURCES)
 	$(BIN)/python benchmarks/queries.py --build $(OUT)
+	$(BIN)/python benchmarks/scale.py --sizes $(BENCH_SIZES) --sources $(SOURCES) $(BENCH_ARGS)
 
 clean:  ## remove build outputs
 	rm -rf $(OUT)
