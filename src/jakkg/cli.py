@@ -94,6 +94,7 @@ def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: 
         corpus = load_corpus(data_dir, sources_dir or default_sources())
     with step(f"build {len(corpus.claims)} claims"):
         built = build_graph(corpus)
+    del corpus  # the models are done with: at 100k claims they hold gigabytes the later steps need
     if not no_validate:  # before writing: a graph that does not conform is never published
         from .validate import validate_built
 
@@ -114,8 +115,8 @@ def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: 
     with step("write"):
         paths, n_quads = write_outputs(built, out_dir)
     click.echo(
-        f"built {len(corpus.claims)} claims, {len(corpus.cohorts)} cohorts, {len(corpus.patients)} patients "
-        f"from {len(corpus.papers)} papers: {n_quads} quads"
+        f"built {built.claims} claims, {built.cohorts} cohorts, {built.patients} patients "
+        f"from {built.papers} papers: {n_quads} quads"
     )
     for path in paths.values():
         click.echo(f"  wrote {path}")

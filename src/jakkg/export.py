@@ -17,7 +17,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from pyoxigraph import RdfFormat, parse
 from pyoxigraph import serialize as serialize_quads
@@ -47,31 +47,62 @@ def _without_graph(line: str) -> str:
     return line[: line.rindex(" <", 0, -3)] + " .\n"
 
 
-def serialize(text: str, input_format: RdfFormat, output_format: RdfFormat, prefixes: dict[str, str]) -> bytes:
-    """N-Triples/N-Quads text rewritten in another syntax by Oxigraph's serializer, in the text's order.
-
-    Parsed quads go straight to the serializer: an Oxigraph *store* would
-    canonicalize literals (xsd:positiveInteger to xsd:integer, "27.0" to
-    "27"), which must not reach a published file.
-    """
-    return serialize_quads(parse(text, format=input_format), format=output_format, prefixes=prefixes)
-
-
 def write_outputs(built: BuiltGraph, out_dir: Path) -> tuple[dict[str, Path], int]:
-    """Write jakdm.trig, jakdm.ttl and jakdm.nt into ``out_dir``, all or none; the paths and the number of quads."""
+    """Write jakdm.trig, jakdm.ttl and jakdm.nt into ``out_dir``, all or none; the paths and the number of quads.
+
+    Streams through files rather than strings: at 100k claims the text of the
+    graph is gigabytes. The N-Quads go to a scratch file that Oxigraph's
+    parser reads back for the TriG writer; the N-Triples file, written
+    line by line, is what the Turtle writer reads. Parsed quads go straight
+    to the serializer: an Oxigraph *store* would canonicalize literals
+    (xsd:positiveInteger to xsd:integer, "27.0" to "27"), which must not reach
+    a published file.
+    """
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    quad_lines = list(dict.fromkeys(line for part in sorted(built.parts) for line in built.parts[part]))
-    quads = "".join(quad_lines)
-    triples = "".join(dict.fromkeys(_without_graph(line) for line in quad_lines))
+    quads = dict.fromkeys(line for part in sorted(built.parts) for line in built.parts[part])
     with atomic_outputs(out_dir) as stage:
-        stage(OUTPUTS["trig"], serialize(quads, RdfFormat.N_QUADS, RdfFormat.TRIG, prefixes))
-        stage(OUTPUTS["turtle"], serialize(triples, RdfFormat.N_TRIPLES, RdfFormat.TURTLE, prefixes))
-        stage(OUTPUTS["nt"], triples)
-    return {fmt: out_dir / name for fmt, name in OUTPUTS.items()}, len(quad_lines)
+        scratch = stage.path(".jakdm.nq")  # never published: removed with the other temporaries
+        with scratch.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.writelines(quads)
+        serialize_quads(parse(path=str(scratch), format=RdfFormat.N_QUADS), output=str(stage.path(OUTPUTS["trig"])),
+                        format=RdfFormat.TRIG, prefixes=prefixes)
+        nt = stage.path(OUTPUTS["nt"])
+        with nt.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.writelines(dict.fromkeys(_without_graph(line) for line in quads))
+        serialize_quads(parse(path=str(nt), format=RdfFormat.N_TRIPLES), output=str(stage.path(OUTPUTS["turtle"])),
+                        format=RdfFormat.TURTLE, prefixes=prefixes)
+        stage.discard(".jakdm.nq")
+    return {fmt: out_dir / name for fmt, name in OUTPUTS.items()}, len(quads)
+
+
+class _Stage:
+    """Files staged for publication under temporary names (see :func:`atomic_outputs`)."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        self.staged: list[tuple[Path, Path]] = []
+
+    def __call__(self, name: str, content: str | bytes) -> None:
+        """Stage ``content`` as the file ``name``."""
+        with self.path(name).open("wb") as fh:
+            fh.write(content if isinstance(content, bytes) else content.encode("utf-8"))
+
+    def path(self, name: str) -> Path:
+        """A temporary path the caller writes; it becomes ``name`` on publication."""
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
+        os.close(fd)
+        self.staged.append((Path(tmp), self.out_dir / name))
+        return Path(tmp)
+
+    def discard(self, name: str) -> None:
+        """Drop a staged file (a scratch file that is not to be published)."""
+        for tmp, final in [x for x in self.staged if x[1].name == name]:
+            tmp.unlink(missing_ok=True)
+            self.staged.remove((tmp, final))
 
 
 @contextmanager
-def atomic_outputs(out_dir: Path) -> Iterator[Callable[[str, str | bytes], None]]:
+def atomic_outputs(out_dir: Path) -> Iterator[_Stage]:
     """Collect files (text or bytes) to write; publish them all, or none, when the block succeeds.
 
     Each file is written under a temporary name first. Publishing renames
@@ -80,19 +111,12 @@ def atomic_outputs(out_dir: Path) -> Iterator[Callable[[str, str | bytes], None]
     outputs never mix two builds. Temporary files are removed in every case.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, Path]] = []
-
-    def stage(name: str, content: str | bytes) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-        staged.append((Path(tmp), out_dir / name))
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content if isinstance(content, bytes) else content.encode("utf-8"))
-
+    stage = _Stage(out_dir)
     try:
         yield stage
-        _publish(staged)
+        _publish(stage.staged)
     finally:
-        for tmp, _ in staged:
+        for tmp, _ in stage.staged:
             tmp.unlink(missing_ok=True)
 
 

@@ -7,6 +7,7 @@ short and readable. Messages go to stderr, leaving stdout to results.
 """
 from __future__ import annotations
 
+import resource
 import sys
 import time
 from contextlib import contextmanager
@@ -24,7 +25,13 @@ def step(what: str) -> Iterator[None]:
     if _console.is_terminal:
         with _console.status(f"{what} ..."):
             yield
-        _console.print(f"[dim]{what}: {time.perf_counter() - start:.1f} s[/dim]")
+        _console.print(f"[dim]{what}: {_figures(start)}[/dim]")
     else:
         yield
-        print(f"{what}: {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
+        print(f"{what}: {_figures(start)}", file=sys.stderr, flush=True)
+
+
+def _figures(start: float) -> str:
+    """Elapsed seconds and the process's peak memory so far (Linux reports kilobytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return f"{time.perf_counter() - start:.1f} s (peak {peak:,.0f} MB)"
