@@ -1088,3 +1088,15 @@ def test_build_refuses_non_conforming_graph_and_keeps_previous_build(tmp_path: P
     assert forced.exit_code == 0, forced.output
     assert "obo:CHEBI_71200" in (out / "jakdm.ttl").read_text(encoding="utf-8")
     assert run_cli("validate", out / "jakdm.ttl").exit_code == 1
+
+
+def test_report_says_conforms_false_when_any_result_exists_but_warnings_exit_0(built: Path, tmp_path: Path) -> None:
+    """SHACL 1.0 §3.6.1: sh:conforms is true only without results; jakkg's policy (warnings pass) is stated, not encoded in it."""
+    out = tmp_path / "validation-report.ttl"
+    result = run_cli("validate", built / "jakdm.ttl", "--format", "turtle", "--output", out)
+    assert result.exit_code == 0, result.output
+    assert "warnings do not fail jakkg" in result.stdout
+    report = Graph().parse(out, format="turtle")
+    assert len(list(report.subjects(RDF.type, SH.ValidationResult))) > 0
+    assert list(report.objects(None, SH.conforms)) == [Literal(False)]
+    assert any("only sh:Violation results fail" in str(c) for c in report.objects(None, RDFS.comment))
