@@ -57,7 +57,7 @@ def biolink_prefix_map() -> dict[str, str]:
     """Biolink's prefix map (prefix -> URI prefix) as the biolink-model package ships it."""
     import biolink_model
 
-    root = Path(list(biolink_model.__path__)[0])
+    root = Path(next(iter(biolink_model.__path__)))
     return json.loads((root / "prefixmaps" / "biolink-model-prefix-map.json").read_text(encoding="utf-8"))
 
 

@@ -14,12 +14,12 @@ from pathlib import Path
 import biolink_model
 import bmt.toolkit
 
-BIOLINK_MODEL = Path(list(biolink_model.__path__)[0])
+BIOLINK_MODEL = Path(next(iter(biolink_model.__path__)))
 SCHEMA = BIOLINK_MODEL / "schema" / "biolink_model.yaml"
 
 bmt.toolkit.Toolkit.__init__.__defaults__ = (str(SCHEMA), {"predicate mappings": []})
 
-import kgx.config  # noqa: E402  (after the toolkit's defaults are local)
+import kgx.config  # after the toolkit's defaults are local
 
 _prefixes = json.loads((BIOLINK_MODEL / "prefixmaps" / "biolink-model-prefix-map.json").read_text(encoding="utf-8"))
 kgx.config.jsonld_context_map.update({"biolink": _prefixes, "monarch_context": {}, "obo_context": {}})

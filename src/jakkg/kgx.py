@@ -35,8 +35,9 @@ byte-identical files.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .identifiers import DATA, compress
 from .store import load_store, select
