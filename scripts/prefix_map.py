@@ -1,4 +1,12 @@
-"""Write src/jakkg/prefixes.json: the Bioregistry's records for the prefixes jakkg uses.
+"""Write src/jakkg/prefixes.json: the prefix map of every writer, chosen to join the Biolink ecosystem.
+
+For each prefix jakkg's data use, Biolink's own prefix map (the one KGX and
+Translator tools contract and expand with, shipped by the biolink-model
+package) gives the prefix and URI prefix when it has the prefix; the
+Bioregistry gives them otherwise. So HGNC, MeSH and DrugBank IRIs are the
+ones other Biolink graphs use (http://identifiers.org/hgnc/...), EFO terms
+are EFO's own IRIs (http://www.ebi.ac.uk/efo/EFO_...), and a jakkg CURIE is
+the CURIE a KGX file of another project writes for the same thing.
 
 jakkg expands and compresses CURIEs through this small map and consults the
 full Bioregistry converter (seconds to build) only for a prefix the map does
@@ -24,7 +32,7 @@ def used_prefixes(data: Path) -> set[str]:
     from jakkg.build import ECO_OWN_STUDY, ECO_REFERENCED
     from jakkg.yamlnodes import load_yaml
 
-    found = {ECO_OWN_STUDY.split(":")[0], ECO_REFERENCED.split(":")[0], "jakkg", "jakdm", "biolink"}
+    found = {ECO_OWN_STUDY.split(":")[0], ECO_REFERENCED.split(":")[0], "jakkg", "jakdm", "biolink", "doi"}
     for path in sorted((data / "entities").glob("*.yaml")):
         for entity in (load_yaml(path.read_text(encoding="utf-8")) or {}).values():
             for curie in [entity.get("curie"), *(entity.get("xrefs") or [])]:
@@ -45,11 +53,25 @@ def vocabulary_namespaces() -> list[str]:
                                                           "http://purl.obolibrary.org/obo/RO_"})
 
 
+def biolink_prefix_map() -> dict[str, str]:
+    """Biolink's prefix map (prefix -> URI prefix) as the biolink-model package ships it."""
+    import biolink_model
+
+    root = Path(next(iter(biolink_model.__path__)))
+    return json.loads((root / "prefixmaps" / "biolink-model-prefix-map.json").read_text(encoding="utf-8"))
+
+
 def prefix_map(data: Path) -> dict[str, dict[str, str]]:
-    """{'prefixes': preferred prefix -> URI prefix, 'synonyms': prefix as written -> preferred}."""
+    """{'prefixes': preferred prefix -> URI prefix, 'synonyms': prefix as written -> preferred}.
+
+    The preferred prefix is Biolink's spelling when Biolink has the prefix
+    (HGNC, MESH, DRUGBANK, EFO, doi), else the Bioregistry's.
+    """
     from jakkg.identifiers import converter
 
     full = converter()
+    biolink = biolink_prefix_map()
+    biolink_spelling = {prefix.lower(): prefix for prefix in biolink}
     prefixes: dict[str, str] = {}
     synonyms: dict[str, str] = {}
     for written in sorted(used_prefixes(data)):
@@ -57,12 +79,16 @@ def prefix_map(data: Path) -> dict[str, dict[str, str]]:
         if iri is None:
             continue  # an unknown prefix: the loader reports it
         preferred = (full.compress(iri, strict=False) or f"{written}:X").split(":", 1)[0]
+        if (chosen := biolink_spelling.get(preferred.lower())) is not None and written not in ("jakkg", "jakdm"):
+            prefixes[chosen] = biolink[chosen]
+            synonyms.update({alias: chosen for alias in (written, preferred) if alias != chosen})
+            continue
         prefixes[preferred] = iri[:-1]
         if written != preferred:
             synonyms[written] = preferred
     for namespace in vocabulary_namespaces():
         curie = full.compress(namespace + "X", strict=False)
-        if curie is not None:
+        if curie is not None and namespace not in prefixes.values():
             prefixes.setdefault(curie.split(":", 1)[0], namespace)
     return {"prefixes": dict(sorted(prefixes.items())), "synonyms": dict(sorted(synonyms.items()))}
 

@@ -15,7 +15,9 @@ from .conftest import DATA, run_cli
 
 STANDARD_IRI_PREFIXES = (
     "http://purl.obolibrary.org/obo/",
-    "https://identifiers.org/",
+    "https://identifiers.org/",  # prefixes Biolink has not (FamPlex)
+    "http://identifiers.org/hgnc/", "http://identifiers.org/drugbank/",  # Biolink's prefix map (src/jakkg/prefixes.json)
+    "http://id.nlm.nih.gov/mesh/", "http://www.ebi.ac.uk/efo/EFO_",
     "https://w3id.org/biolink/vocab/",
     "https://loinc.org/",
     "https://w3id.org/jakkg/vocab/",  # minted, always marked unverified
@@ -45,7 +47,7 @@ def test_turtle_parses_and_entities_use_standard_iris(built: Path, corpus) -> No
         if str(iri).startswith("https://w3id.org/jakkg/"):
             assert not entity.verified, f"{entity.key}: a minted identifier must be marked unverified"
     assert URIRef("http://purl.obolibrary.org/obo/CHEBI_95341") in set(g.subjects())
-    assert URIRef("https://identifiers.org/hgnc:6190") in set(g.subjects())
+    assert URIRef("http://identifiers.org/hgnc/6190") in set(g.subjects())
 
 
 def test_ntriples_is_the_same_graph_as_turtle(built: Path) -> None:

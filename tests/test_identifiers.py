@@ -39,10 +39,33 @@ def test_unknown_prefix_still_goes_to_the_bioregistry() -> None:
     assert identifiers.curie_problem("NOTAPREFIX:1") is not None
 
 
-def test_compress_gives_preferred_prefixes() -> None:
-    assert identifiers.compress("https://identifiers.org/hgnc:6190") == "hgnc:6190"
+def test_compress_gives_biolink_prefixes() -> None:
+    """Biolink's spelling and IRIs where Biolink has the prefix, so jakkg's CURIEs and IRIs join other Biolink graphs."""
+    assert identifiers.compress("http://identifiers.org/hgnc/6190") == "HGNC:6190"
     assert identifiers.compress("http://purl.obolibrary.org/obo/CHEBI_95341") == "CHEBI:95341"
-    assert identifiers.expand("HGNC:6190") == "https://identifiers.org/hgnc:6190"
+    assert identifiers.expand("HGNC:6190") == identifiers.expand("hgnc:6190") == "http://identifiers.org/hgnc/6190"
+    assert identifiers.expand("EFO:0006517") == "http://www.ebi.ac.uk/efo/EFO_0006517"
+    assert identifiers.expand("MESH:D003643") == "http://id.nlm.nih.gov/mesh/D003643"
+    assert identifiers.expand("DRUGBANK:DB00051") == "http://identifiers.org/drugbank/DB00051"
+
+
+def test_every_entity_iri_contracts_to_its_curie_and_back_under_biolinks_prefix_map(corpus) -> None:
+    """The project's map agrees with Biolink's for every entity whose prefix Biolink knows; the rest round-trip in ours."""
+    import pytest
+
+    kgx_support = pytest.importorskip("tests.kgx_support", reason="biolink-model is a test extra")
+    biolink = kgx_support.biolink_prefix_map()
+    joined = 0
+    for entity in corpus.entities.values():
+        iri = identifiers.expand(entity.curie)
+        curie = identifiers.compress(iri)
+        assert curie is not None and identifiers.expand(curie) == iri, entity.curie
+        assert curie.split(":")[1] == entity.curie.split(":", 1)[1]
+        prefix, local = curie.split(":", 1)
+        if prefix in biolink:
+            assert biolink[prefix] + local == iri, f"{curie}: Biolink writes {biolink[prefix] + local}"
+            joined += 1
+    assert joined >= len(corpus.entities) - 20  # all but jakkg's own terms and FamPlex
 
 
 def test_loading_needs_no_bioregistry_build(tmp_path, seeds_dir) -> None:

@@ -688,7 +688,7 @@ def test_parse_value_makes_iris_of_curies_and_iris_and_literals_of_the_rest():
     prefixes = {"claim": "https://w3id.org/jakkg/jakdm/claim/", "xsd": str(XSD)}
     assert parse_value("claim:LC22-C010", prefixes) == URIRef("https://w3id.org/jakkg/jakdm/claim/LC22-C010")
     assert parse_value("CHEBI:95341", prefixes) == URIRef("http://purl.obolibrary.org/obo/CHEBI_95341")
-    assert parse_value("HGNC:6190", prefixes) == URIRef("https://identifiers.org/hgnc:6190")
+    assert parse_value("HGNC:6190", prefixes) == URIRef("http://identifiers.org/hgnc/6190")
     assert parse_value("<https://example.org/x>", prefixes) == URIRef("https://example.org/x")
     assert parse_value("https://example.org/y", prefixes) == URIRef("https://example.org/y")
     assert parse_value("27", prefixes) == Literal("27")

@@ -30,7 +30,7 @@ OBO = Namespace("http://purl.obolibrary.org/obo/")
 JAKKG = Namespace("https://w3id.org/jakkg/vocab/")
 JAKDM = Namespace("https://w3id.org/jakkg/jakdm/")
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
-HGNC = Namespace("https://identifiers.org/hgnc:")
+HGNC = Namespace("http://identifiers.org/hgnc/")
 BARICITINIB, RUXOLITINIB, TOFACITINIB = OBO.CHEBI_95341, OBO.CHEBI_66919, OBO.CHEBI_71200
 JAK1, JAK2, JAK3 = HGNC["6190"], HGNC["6192"], HGNC["6193"]
 GROWTH_HORMONE, INTERFERON, IL6 = OBO.GO_0060396, OBO.GO_0140888, OBO.GO_0070102
@@ -256,7 +256,7 @@ SMALL = """\
 @prefix obo: <http://purl.obolibrary.org/obo/> .
 @prefix biolink: <https://w3id.org/biolink/vocab/> .
 @prefix jakkg: <https://w3id.org/jakkg/vocab/> .
-@prefix hgnc: <https://identifiers.org/hgnc:> .
+@prefix hgnc: <http://identifiers.org/hgnc/> .
 @prefix claim: <https://w3id.org/jakkg/jakdm/claim/> .
 @prefix study: <https://w3id.org/jakkg/jakdm/study/> .
 obo:CHEBI_66919 a biolink:Drug ; rdfs:label "ruxolitinib" ; dcterms:identifier "CHEBI:66919" .

@@ -49,7 +49,7 @@ FIXTURE = ROOT / "tests" / "fixtures" / "validate"
 # (which imports nothing) does not declare.
 EXTERNAL_TERMS = {
     RDF.type, RDF.subject, RDF.predicate, RDF.object, RDF.value, RDFS.label,
-    SKOS.editorialNote, SKOS.altLabel, SKOS.closeMatch,
+    SKOS.editorialNote, SKOS.altLabel, SKOS.closeMatch, SKOS.broadMatch,
     DCTERMS.source, DCTERMS.identifier, DCTERMS.bibliographicCitation, DCTERMS.date, DCTERMS.type, DCTERMS.license,
     PROV.wasDerivedFrom, PROV.wasGeneratedBy, BIBO.doi,
     OA.Annotation, OA.SpecificResource, OA.TextQuoteSelector, OA.TextPositionSelector, OA.hasBody, OA.hasTarget,
@@ -200,8 +200,8 @@ def dur(x: str) -> Literal:
 
 BARICITINIB = OBO.CHEBI_95341
 TOFACITINIB = OBO.CHEBI_71200
-JAK1 = URIRef("https://identifiers.org/hgnc:6190")
-TRIM33 = URIRef("https://identifiers.org/hgnc:16290")
+JAK1 = URIRef("http://identifiers.org/hgnc/6190")
+TRIM33 = URIRef("http://identifiers.org/hgnc/16290")
 TYPE_I_IFN = OBO.GO_0060337
 ADULT_DM = OBO.MONDO_0001907
 SKIN_RASH = OBO.HP_0000988
@@ -300,6 +300,33 @@ CASES: list[Case] = [
     c("Claim-negated", "MinCount", "jakkg:negated", C1, drop(C1, JAKKG.negated)),
     c("Claim-negated", "MaxCount", "jakkg:negated", C1, add(C1, JAKKG.negated, Literal(True))),
     c("Claim-negated", "Datatype", "jakkg:negated", C1, put(C1, JAKKG.negated, Literal("no"))),
+    # the claim as a biolink:Association says what the claim says (src/jakkg/biolink.py)
+    c("Claim-biolinkSubject", "MinCount", "biolink:subject", C1, drop(C1, BIOLINK.subject)),
+    c("Claim-biolinkSubject", "MaxCount", "biolink:subject", C1, add(C1, BIOLINK.subject, JAK1)),
+    c("Claim-biolinkSubject", "Equals", "biolink:subject", C1, put(C1, BIOLINK.subject, JAK1), "Biolink subject is not the claim's"),
+    c("Claim-biolinkObject", "MinCount", "biolink:object", C1, drop(C1, BIOLINK.object)),
+    c("Claim-biolinkObject", "MaxCount", "biolink:object", C1, add(C1, BIOLINK.object, SKIN_RASH)),
+    c("Claim-biolinkObject", "Equals", "biolink:object", C1, put(C1, BIOLINK.object, SKIN_RASH), "Biolink object is not the claim's"),
+    c("Claim-biolinkPredicate", "MinCount", "biolink:predicate", C1, drop(C1, BIOLINK.predicate)),
+    c("Claim-biolinkPredicate", "MaxCount", "biolink:predicate", C1, add(C1, BIOLINK.predicate, BIOLINK.related_to)),
+    c("Claim-biolinkPredicate", "NodeKind", "biolink:predicate", C1, put(C1, BIOLINK.predicate, Literal("treats"))),
+    c("Claim-biolinkPredicate", "Pattern", "biolink:predicate", C1, put(C1, BIOLINK.predicate, JAKKG.treatedWith), "a jakkg predicate"),
+    c("Claim-biolinkNegated", "MinCount", "biolink:negated", C1, drop(C1, BIOLINK.negated), "negation hidden from Biolink readers"),
+    c("Claim-biolinkNegated", "MaxCount", "biolink:negated", C1, add(C1, BIOLINK.negated, Literal(True))),
+    c("Claim-biolinkNegated", "Datatype", "biolink:negated", C1, put(C1, BIOLINK.negated, Literal("no"))),
+    c("Claim-biolinkNegated", "Equals", "biolink:negated", C1, put(C1, BIOLINK.negated, Literal(True)),
+      "asserted claim that Biolink readers see negated"),
+    c("Claim-knowledgeLevel", "MinCount", "biolink:knowledge_level", C1, drop(C1, BIOLINK.knowledge_level)),
+    c("Claim-knowledgeLevel", "MaxCount", "biolink:knowledge_level", C1, add(C1, BIOLINK.knowledge_level, Literal("prediction"))),
+    c("Claim-knowledgeLevel", "In", "biolink:knowledge_level", C1, put(C1, BIOLINK.knowledge_level, Literal("prediction"))),
+    c("Claim-agentType", "MinCount", "biolink:agent_type", C1, drop(C1, BIOLINK.agent_type)),
+    c("Claim-agentType", "MaxCount", "biolink:agent_type", C1, add(C1, BIOLINK.agent_type, Literal("text_mining_agent"))),
+    c("Claim-agentType", "In", "biolink:agent_type", C1, put(C1, BIOLINK.agent_type, Literal("text_mining_agent"))),
+    c("Claim-publications", "MinCount", "biolink:publications", C1, drop(C1, BIOLINK.publications)),
+    c("Claim-publications", "NodeKind", "biolink:publications", C1, put(C1, BIOLINK.publications, Literal("doi:10.1/x"))),
+    c("Node-category", "NodeKind", "biolink:category", BARICITINIB, put(BARICITINIB, BIOLINK.category, Literal("biolink:Drug"))),
+    c("Node-category", "Pattern", "biolink:category", BARICITINIB, put(BARICITINIB, BIOLINK.category, JAKKG.DrugClass),
+      "a jakkg class as Biolink category"),
     c("Claim-hedging", "MinCount", "jakkg:hedging", C1, drop(C1, JAKKG.hedging)),
     c("Claim-hedging", "MaxCount", "jakkg:hedging", C1, add(C1, JAKKG.hedging, JAKKG.Suggested)),
     c("Claim-hedging", "In", "jakkg:hedging", C1, put(C1, JAKKG.hedging, JAKKG.Improved)),
@@ -489,6 +516,9 @@ CASES: list[Case] = [
       "unverified identifier", W),
     c("Entity-altLabel", "Datatype", "skos:altLabel", BARICITINIB, add(BARICITINIB, SKOS.altLabel, Literal("Olumiant", lang="en"))),
     c("Entity-closeMatch", "NodeKind", "skos:closeMatch", BARICITINIB, add(BARICITINIB, SKOS.closeMatch, Literal("DRUGBANK:DB11817"))),
+    c("Entity-broadMatch", "NodeKind", "skos:broadMatch", BARICITINIB, add(BARICITINIB, SKOS.broadMatch, Literal("CHEBI:23888"))),
+    c("Entity-broadMatch", "Pattern", "skos:broadMatch", BARICITINIB, add(BARICITINIB, SKOS.broadMatch, JAKKG.DrugClass),
+      "a local term as broad match"),
     c("Entity-note", "MaxCount", "skos:editorialNote", BARICITINIB, add(BARICITINIB, SKOS.editorialNote, Literal("another note"))),
     c("Entity-note", "Datatype", "skos:editorialNote", BARICITINIB, put(BARICITINIB, SKOS.editorialNote, integer(1))),
     # papers and studies
@@ -930,9 +960,9 @@ def test_value_sets_match_the_ontology(shapes: Graph) -> None:
     assert listed("Claim-hedging") == set(vocab.hedging.values())
     assert listed("Claim-direction") == set(vocab.directions.values())
     assert listed("Claim-timePointLabel") == listed("Stat-timePointLabel") == set(vocab.time_points.values())
-    assert listed("Claim-category") == {JAKKG.Claim, *vocab.claim_categories.values()}
+    assert listed("Claim-category") == {JAKKG.Claim, BIOLINK.Association, *vocab.claim_categories.values()}
     assert set(shapes.objects(JKS["Category-isClaim"], SH.targetClass)) == set(vocab.claim_categories.values())
-    assert listed("Annotation-bodyType") == {JAKKG.Claim, JAKKG.Cohort, JAKKG.Patient, *vocab.claim_categories.values()}
+    assert listed("Annotation-bodyType") == {JAKKG.Claim, BIOLINK.Association, JAKKG.Cohort, JAKKG.Patient, *vocab.claim_categories.values()}
     assert set(shapes.objects(JKS["Entity-label"], SH.targetClass)) == set(vocab.categories.values())
     qualified = shapes.value(JKS["Entity-category"], SH.qualifiedValueShape)
     assert set(Collection(shapes, shapes.value(qualified, SH["in"]))) == set(vocab.categories.values())
@@ -1108,3 +1138,15 @@ def test_rebuild_validates_only_what_changed(tmp_path: Path, seeds_dir: Path) ->
     assert third.exit_code == 0, third.output
     assert "validated 1 of 6 partitions" in third.output, third.output
     assert len(list((out / ".cache" / "validation").glob("*.json"))) == 6, "stale entries are removed"
+
+
+def test_report_says_conforms_false_when_any_result_exists_but_warnings_exit_0(built: Path, tmp_path: Path) -> None:
+    """SHACL 1.0 §3.6.1: sh:conforms is true only without results; jakkg's policy (warnings pass) is stated, not encoded in it."""
+    out = tmp_path / "validation-report.ttl"
+    result = run_cli("validate", built / "jakdm.ttl", "--format", "turtle", "--output", out)
+    assert result.exit_code == 0, result.output
+    assert "warnings do not fail jakkg" in result.stdout
+    report = Graph().parse(out, format="turtle")
+    assert len(list(report.subjects(RDF.type, SH.ValidationResult))) > 0
+    assert list(report.objects(None, SH.conforms)) == [Literal(False)]
+    assert any("only sh:Violation results fail" in str(c) for c in report.objects(None, RDFS.comment))

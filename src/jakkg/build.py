@@ -36,7 +36,7 @@ from typing import Iterable, Iterator
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from . import __version__
+from . import __version__, biolink
 from .identifiers import DATA, VOCAB, expand
 from .load import Corpus
 from .model import Claim, Cohort, Entity, Measurement, Patient, PValue, Stat, Study
@@ -93,9 +93,11 @@ PREFIXES = {
     "owl": OWL,
     "obo": OBO,
     "biolink": Namespace("https://w3id.org/biolink/vocab/"),
-    "hgnc": Namespace("https://identifiers.org/hgnc:"),
-    "mesh": Namespace("https://identifiers.org/mesh:"),
-    "drugbank": Namespace("https://identifiers.org/drugbank:"),
+    # Biolink's prefixes and IRIs (src/jakkg/prefixes.json), so files join other Biolink graphs
+    "HGNC": Namespace("http://identifiers.org/hgnc/"),
+    "MESH": Namespace("http://id.nlm.nih.gov/mesh/"),
+    "DRUGBANK": Namespace("http://identifiers.org/drugbank/"),
+    "EFO": Namespace("http://www.ebi.ac.uk/efo/EFO_"),
 }
 
 
@@ -177,6 +179,8 @@ def term(node: URIRef) -> str:
 T = term  # short alias: vocabulary IRI -> N-Triples term
 TYPE, LABEL = T(RDF.type), T(RDFS.label)
 CORPUS = T(CORPUS_GRAPH)
+BL_T = {name: iri(biolink.BIOLINK + name) for name in (
+    "category", "Association", "subject", "predicate", "object", "negated", "knowledge_level", "agent_type", "publications")}
 STAT_FIELDS_T = {name: T(prop) for name, prop in STAT_PROPERTIES.items()}
 STAT_NUMBERS_T = {name: T(prop) for name, prop in STAT_NUMBERS.items()}
 SHARED = ""  # the part key of the records every paper shares (entities, studies)
@@ -331,7 +335,9 @@ class GraphBuilder:
 
     def add_entity(self, entity: Entity) -> None:
         g, add, s = CORPUS, self.add, self.current or ""  # s: the entity's IRI (see add_entities)
-        add(g, s, TYPE, T(self.corpus.vocab.categories[entity.category]))
+        cls = self.corpus.vocab.categories[entity.category]
+        add(g, s, TYPE, T(cls))
+        self.add_category(g, s, str(cls))
         add(g, s, LABEL, literal(entity.label))
         add(g, s, T(DCTERMS.identifier), literal(entity.curie))
         add(g, s, T(JAKKG.curationKey), literal(entity.key))
@@ -341,6 +347,8 @@ class GraphBuilder:
         for xref in entity.xrefs:
             if (x := expand(xref)) is not None:
                 add(g, s, T(SKOS.closeMatch), iri(x))
+        if entity.curie.startswith("jakkg:") and (broader := biolink.local_broad_match(str(cls))):
+            add(g, s, T(SKOS.broadMatch), iri(broader))  # a local term still joins a standard one
         if entity.note:
             add(g, s, T(SKOS.editorialNote), literal(entity.note))
         self.add_located(g, s, entity)
@@ -355,6 +363,9 @@ class GraphBuilder:
         in_corpus = study.id in self.corpus.papers
         add(g, s, TYPE, T(JAKKG.SourcePaper if in_corpus else JAKKG.Study))
         add(g, s, TYPE, T(JAKKG.Study))
+        if in_corpus:
+            self.add_category(g, s, str(JAKKG.SourcePaper))
+        self.add_category(g, s, str(JAKKG.Study))
         add(g, s, T(DCTERMS.bibliographicCitation), literal(study.citation))
         add(g, s, LABEL, literal(study_label(study)))
         if study.year:
@@ -377,6 +388,7 @@ class GraphBuilder:
         g, add = CORPUS, self.add
         s = T(cohort_iri(cohort.id))
         add(g, s, TYPE, T(JAKKG.Cohort))
+        self.add_category(g, s, str(JAKKG.Cohort))
         add(g, s, LABEL, literal(cohort.label))
         if cohort.size is not None:  # a population named but not counted has no size
             add(g, s, T(JAKKG.sampleSize), count(cohort.size))
@@ -394,6 +406,7 @@ class GraphBuilder:
         base = str(patient_iri(patient.id))
         s = iri(base)
         add(g, s, TYPE, T(JAKKG.Patient))
+        self.add_category(g, s, str(JAKKG.Patient))
         add(g, s, LABEL, literal(patient.label or f"patient {patient.id}"))
         add(g, s, T(JAKKG.memberOf), self.to(T(cohort_iri(patient.cohort))))
         add(g, s, T(JAKKG.diagnosis), self.ref(patient.disease))
@@ -485,6 +498,7 @@ class GraphBuilder:
             add(a, s, T(JAKKG.disagreesWith), self.to(T(claim_iri(other))))
         if claim.note:
             add(a, s, T(SKOS.editorialNote), literal(claim.note))
+        self.add_association(a, s, claim, subj, pred, obj)
         self.end_record()
 
         paper = self.to(T(study_iri(c.source_of[claim.id])))
@@ -497,6 +511,7 @@ class GraphBuilder:
         add(provenance, s, T(JAKKG.evidenceType), iri(expand(evidence)))  # type: ignore[arg-type]
         if (level := self.evidence_level(claim.attributed_to or c.source_of[claim.id])) is not None:
             add(provenance, s, T(JAKKG.evidenceLevel), level)
+        add(provenance, s, BL_T["publications"], self.publication(c.source_of[claim.id]))
         self.add_quotes(provenance, s, claim.id, claim.quote)
 
         add(pubinfo, np_iri, T(DCTERMS.license), T(LICENSE))
@@ -513,6 +528,33 @@ class GraphBuilder:
             found = level_of(str(self.node(design)) for design in study.design)
             self._levels[study_id] = iri(found[1]) if found else None
         return self._levels[study_id]
+    def add_category(self, g: str, s: str, cls: str) -> None:
+        """``biolink:category`` of a node of class ``cls``, so a Biolink reader does not see a bare NamedThing."""
+        if (category := biolink.category(cls)) is not None:
+            self.add(g, s, BL_T["category"], iri(category))
+
+    def add_association(self, g: str, s: str, claim: Claim, subj: str, pred: str, obj: str) -> None:
+        """The claim node as a ``biolink:Association``: what a Biolink or KGX reader takes for the edge.
+
+        ``biolink:negated`` is what such readers know of negation (``jakkg:negated``
+        means nothing to them), and the Biolink predicate is the one they index;
+        the jakkg predicate stays in ``rdf:predicate``. Counts, quotes and the
+        other qualifiers are jakkg's own properties; the KGX export
+        (:mod:`jakkg.kgx`) writes them as Biolink edge properties.
+        """
+        add = self.add
+        add(g, s, TYPE, BL_T["Association"])
+        add(g, s, BL_T["subject"], subj)
+        add(g, s, BL_T["predicate"], iri(biolink.predicate(pred[1:-1], claim.direction) or biolink.BIOLINK + "related_to"))
+        add(g, s, BL_T["object"], obj)
+        add(g, s, BL_T["negated"], boolean(claim.negated))
+        add(g, s, BL_T["knowledge_level"], literal(biolink.KNOWLEDGE_LEVEL))
+        add(g, s, BL_T["agent_type"], literal(biolink.AGENT_TYPE))
+
+    def publication(self, study_id: str) -> str:
+        """The paper as Biolink wants a publication: its DOI IRI (``doi:`` CURIE), else its jakkg IRI."""
+        study = self.corpus.all_studies()[study_id]
+        return iri(f"https://doi.org/{study.doi}") if study.doi else T(study_iri(study_id))
 
     def claim_label(self, claim: Claim) -> str:
         """A readable one-line label: 'baricitinib inhibits JAK1 (not observed)'."""

@@ -297,6 +297,22 @@ def disagreements_command(graph_file: Path | None, out_dir: Path, rejected_file:
     click.echo(f"  wrote {out_dir / 'disagreement-candidates.csv'}")
 
 
+# -- export: the graph in other ecosystems' formats (issue 13) ----------------
+@main.command("export")
+@graph_file_argument
+@click.option("--format", "fmt", type=click.Choice(["kgx"]), default="kgx", show_default=True,
+              help="kgx: Biolink KGX nodes and edges TSV, one edge per claim.")
+@out_option
+@reports_errors
+def export_command(graph_file: Path | None, fmt: str, out_dir: Path) -> None:
+    """Write the built graph (GRAPH_FILE, default OUT/jakdm.trig) for other tools: KGX TSV for the Biolink ecosystem."""
+    from .kgx import export_kgx
+
+    del fmt  # one format so far
+    for path in export_kgx(graph_file or out_dir / "jakdm.trig", out_dir).values():
+        click.echo(f"  wrote {path}")
+
+
 # -- query: SPARQL competency queries on the graph or a store -----------------
 @main.command()
 @click.argument("query_name", metavar="NAME|FILE", required=False)

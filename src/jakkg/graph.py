@@ -557,7 +557,11 @@ def read_export(path: Path) -> nx.MultiDiGraph:
     import networkx as nx
 
     if path.suffix == ".graphml":
-        return nx.read_graphml(path, force_multigraph=True)
+        G = nx.read_graphml(path, force_multigraph=True)
+        for _, _, data in G.edges(data=True):
+            if GRAPHML_EDGE_ID in data:
+                data["id"] = data.pop(GRAPHML_EDGE_ID)
+        return G
     if path.suffix == ".gexf":
         G = nx.read_gexf(path)
         G.graph.pop("mode", None)  # GEXF's own bookkeeping, not ours
@@ -566,11 +570,30 @@ def read_export(path: Path) -> nx.MultiDiGraph:
     return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
 
 
+GRAPHML_EDGE_ID = "edge_id"  # the flat edges' ``id``, renamed in GraphML where ``id`` is the format's own edge id
+
+
+def strict_graphml(text: str) -> str:
+    """GraphML as strict readers (rustworkx, igraph, the GraphML XML Schema) want it.
+
+    networkx writes booleans as Python's ``True``/``False``, which XML
+    Schema's boolean type (``true``/``false``) rejects, and an edge attribute
+    named ``id``, which clashes with GraphML's own edge id in igraph. Both are
+    rewritten; :func:`read_export` maps ``edge_id`` back to ``id``.
+    """
+    booleans = re.findall(r'<key id="([^"]+)" for="\w+" attr\.name="[^"]*" attr\.type="boolean"', text)
+    for key in booleans:
+        text = re.sub(rf'(<data key="{re.escape(key)}">)(True|False)(</data>)',
+                      lambda m: m.group(1) + m.group(2).lower() + m.group(3), text)
+    text = text.replace('<key id="id" for="edge" attr.name="id"', f'<key id="{GRAPHML_EDGE_ID}" for="edge" attr.name="{GRAPHML_EDGE_ID}"')
+    return text.replace('<data key="id">', f'<data key="{GRAPHML_EDGE_ID}">')
+
+
 def write_exports(G: nx.MultiDiGraph, out_dir: Path) -> dict[str, Path]:
     """Write GraphML, GEXF and node-link JSON into ``out_dir``, all or nothing."""
     flat = flatten(G)  # once for both XML formats
     with atomic_outputs(out_dir) as stage:
-        stage(EXPORTS["graphml"], graphml_text(G, flat))
+        stage(EXPORTS["graphml"], strict_graphml(graphml_text(G, flat)))
         stage(EXPORTS["gexf"], gexf_text(G, flat))
         stage(EXPORTS["nodelink"], nodelink_text(G))
     return {fmt: out_dir / name for fmt, name in EXPORTS.items()}

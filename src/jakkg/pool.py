@@ -52,12 +52,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .identifiers import expand
 from .store import select
 
 VOCAB = "https://w3id.org/jakkg/vocab/"
 DATA = "https://w3id.org/jakkg/jakdm/"
-JAK_CLASS = "https://identifiers.org/mesh:D000075242"
-CASE_REPORT = "https://identifiers.org/mesh:D002363"
+JAK_CLASS = expand("MESH:D000075242")  # Janus kinase inhibitors (the drug class)
+CASE_REPORT = expand("MESH:D002363")
 JUVENILE_DM = "http://purl.obolibrary.org/obo/MONDO_0008054"
 ADULT_DM = "http://purl.obolibrary.org/obo/MONDO_0001907"
 CONTINUITY = 0.5
@@ -90,8 +91,8 @@ JAK_DRUGS = PREFIXES + """
 SELECT DISTINCT ?drug WHERE {
   { ?claim rdf:subject ?drug ; rdf:predicate <http://purl.obolibrary.org/obo/RO_0002449> ; rdf:object ?target .
     ?target rdfs:label ?target_label FILTER(REGEX(?target_label, "^(JAK[1-3]|TYK2)$")) }
-  UNION { VALUES ?drug { <https://identifiers.org/mesh:D000075242> } }
-}"""
+  UNION { VALUES ?drug { <%s> } }
+}""" % JAK_CLASS
 TREATED = PREFIXES + "SELECT ?population ?drug WHERE { VALUES ?t { jakkg:Cohort jakkg:Patient } ?population a ?t ; jakkg:treatedWith ?drug }"
 POPULATIONS = PREFIXES + """
 SELECT ?population ?diagnosis ?age WHERE {

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
 from .errors import UsageError, display_path
@@ -123,7 +123,8 @@ class ValidationReport:
         v, w = len(self.violations), len(self.warnings)
         counts = f"{v} violation{'s' * (v != 1)}, {w} warning{'s' * (w != 1)}"
         if self.conforms:
-            return f"{self.source}: conforms to {self.shapes} ({counts})"
+            policy = "; warnings do not fail jakkg, though a SHACL report with any result says sh:conforms false" if w else ""
+            return f"{self.source}: conforms to {self.shapes} ({counts}{policy})"
         records = len({(f.kind, f.item) for f in self.violations})
         return f"{self.source}: does not conform to {self.shapes}: {counts} in {records} record{'s' * (records != 1)}"
 
@@ -479,7 +480,8 @@ def _merged_report(parts: list[list[tuple[dict[str, Any], list[list[str]]]]], so
                 results.add(tuple(from_n3(term) for term in triple))  # type: ignore[arg-type]
     node = BNode("report")
     results.add((node, RDF.type, SH.ValidationReport))
-    results.add((node, SH.conforms, Literal(report.conforms)))
+    results.add((node, SH.conforms, Literal(not report.findings)))  # SHACL: any result, warnings too (see POLICY)
+    results.add((node, RDFS.comment, Literal(POLICY)))
     for result in set(results.subjects(RDF.type, SH.ValidationResult)):
         results.add((node, SH.result, result))
     report.results_graph = results
@@ -513,6 +515,13 @@ def _canonical_results(results: Graph) -> Graph:
     the Turtle writer orders blank nodes by label. Each blank node (a result,
     a path it owns) is renamed after a digest of what it says, recursively;
     the report node is ``_:report``.
+
+    ``sh:conforms`` is false whenever the report has a result, warnings
+    included, as SHACL 1.0 (section 3.6.1) says and Apache Jena writes;
+    pySHACL says true when all results are warnings. jakkg's own policy --
+    warnings do not fail the build or ``jakkg validate`` -- is
+    :attr:`ValidationReport.conforms`, and the report says so in an
+    ``rdfs:comment``.
     """
     import hashlib
 
@@ -531,9 +540,18 @@ def _canonical_results(results: Graph) -> Graph:
     out = Graph()
     for prefix, ns in results.namespaces():
         out.bind(prefix, ns)
+    any_result = any(True for _ in results.subjects(RDF.type, SH.ValidationResult))
     for s, p, o in results:
+        if p == SH.conforms:
+            o = Literal(not any_result)
         out.add((BNode(labels[s]) if s in labels else s, p, BNode(labels[o]) if o in labels else o))
+    if "report" in labels.values():
+        out.add((BNode("report"), RDFS.comment, Literal(POLICY)))
     return out
+
+
+POLICY = ("sh:conforms follows SHACL: false when any result exists. jakkg's policy: only sh:Violation results fail "
+          "`jakkg build` and `jakkg validate`; sh:Warning results are reported and do not.")
 
 
 def validate_file(path: Path, shapes_path: Path | None = None, engine: str = DEFAULT_ENGINE) -> ValidationReport:
