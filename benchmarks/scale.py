@@ -51,7 +51,7 @@ import synthetic
 ROOT = Path(__file__).resolve().parents[1]
 MAKEFILE = ROOT / "Makefile"
 CACHE = Path(__file__).resolve().parent / ".cache"
-OUT, SOURCES = "build", "sources"  # relative to the corpus directory, where each stage runs
+OUT, SOURCES, DATA = "build", "sources", "data"  # relative to the corpus directory, where each stage runs
 INCREMENTAL_TARGET_S = 5.0
 
 
@@ -77,9 +77,10 @@ def makefile_stages(makefile: Path = MAKEFILE) -> list[Stage]:
             continue
         if not in_run or not raw.startswith("\t"):
             continue
-        words = shlex.split(raw.strip().lstrip("@-"))
-        if not words or words[0] != "$(BIN)/jakkg":
+        at = raw.find("$(BIN)/jakkg ")  # also inside a shell conditional (`@if command -v java ...; then ...`)
+        if at < 0:
             continue
+        words = shlex.split(raw[at:].split(";")[0])
         args = tuple(substitute(w) for w in words[1:])
         name = args[0] + (f" {args[1]}" if args[0] == "query" and len(args) > 1 else "")
         stages.append(Stage(name, args))
@@ -89,8 +90,8 @@ def makefile_stages(makefile: Path = MAKEFILE) -> list[Stage]:
 
 
 def substitute(word: str) -> str:
-    """Replace $(OUT) and $(SOURCES) by the corpus directory's own; any other variable is an error."""
-    word = word.replace("$(OUT)", OUT).replace("$(SOURCES)", SOURCES)
+    """Replace $(OUT), $(SOURCES) and $(DATA) by the corpus directory's own; any other variable is an error."""
+    word = word.replace("$(OUT)", OUT).replace("$(SOURCES)", SOURCES).replace("$(DATA)", DATA)
     if m := re.search(r"\$[({]\w+[)}]", word):
         raise SystemExit(f"error: {MAKEFILE}: the run recipe uses {m.group()}, which benchmarks/scale.py does not know")
     return word
