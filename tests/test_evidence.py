@@ -7,15 +7,16 @@ from pathlib import Path
 
 from jakkg.build import GraphBuilder
 from jakkg.evidence import design_levels, level_of
+from jakkg.identifiers import expand
 from jakkg.load import Corpus
 from jakkg.store import load_store, select
 
 from .conftest import run_cli
 
 VOCAB = "https://w3id.org/jakkg/vocab/"
-CASE_REPORT = "https://identifiers.org/mesh:D002363"
-LETTER = "https://identifiers.org/mesh:D016422"
-SYSTEMATIC_REVIEW = "https://identifiers.org/mesh:D000078182"
+CASE_REPORT = expand("MESH:D002363")
+LETTER = expand("MESH:D016422")
+SYSTEMATIC_REVIEW = expand("MESH:D000078182")
 COHORT_STUDY = "http://purl.obolibrary.org/obo/NCIT_C15208"
 
 

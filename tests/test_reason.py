@@ -171,7 +171,7 @@ def test_progress_goes_to_stderr_one_line_per_step(mechanism_build: Path) -> Non
     """Not on a terminal (CI, CliRunner): one plain line per finished step on stderr, stdout keeps the results."""
     progress = (mechanism_build / "reason-progress.txt").read_text(encoding="utf-8").splitlines()
     assert [ln.split(" ", 1)[0] for ln in progress] == ["read", "entity-level", "HermiT", "write"], progress
-    assert all(re.search(r": \d+\.\d s$", ln) for ln in progress), progress
+    assert all(re.search(r": \d+\.\d s \(peak [\d,]+ MB\)$", ln) for ln in progress), progress
     assert "everything" in progress[2], "a graph this small goes to one HermiT run"
     output = (mechanism_build / "reason-output.txt").read_text(encoding="utf-8")
     assert not set(progress) & set(output.splitlines())
