@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, RootModel
 
 from jakkg.model import ClaimsFile, Entity
 
-INTERNAL = {"file", "line", "key"}  # filled in by the loader, never written by curators
+INTERNAL = {"file", "line", "key", "quote_lines"}  # filled in by the loader, never written by curators
 SCHEMAS = {"claims.schema.json": "data/claims/NNN.yaml", "entities.schema.json": "data/entities/*.yaml"}
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -10,6 +11,8 @@ import pytest
 from .conftest import copy_data, run_cli
 
 CLAIMS = "claims/002.yaml"
+OTHER_PAPER_QUOTE = ("Recently, Aeschlimann et al. (2018) describe a very severe refractory juvenile patient dramatically "
+                     "improved by ruxolitinib, another JAK1/2 inhibitor.")  # paper 000's words
 
 
 def replace_once(path: Path, old: str, new: str) -> None:
@@ -36,10 +39,35 @@ CASES: list[tuple[str, Callable[[Path], None], str, str | tuple[str, int] | None
      "entities/reference.yaml", "curie: CHEBI95341", "baricitinib", "malformed CURIE"),
     ("unknown CURIE prefix", lambda d: replace_once(d / "entities/reference.yaml", "curie: CHEBI:95341", "curie: NOTAPREFIX:95341"),
      "entities/reference.yaml", "curie: NOTAPREFIX:95341", "baricitinib", "unknown CURIE prefix"),
+    # issue 12: a quote error points at the quote's own line, and names the paper that does have it
     ("quote not in source", lambda d: replace_once(d / CLAIMS, '"No patients developed cancer."', '"No patients developed lymphoma."'),
-     CLAIMS, "- id: LC22-C029", "LC22-C029", "quote not found in 002_1d42a4933288283d.txt"),
+     CLAIMS, "No patients developed lymphoma.", "LC22-C029", "quote not found in 002_1d42a4933288283d.txt"),
     ("number changed in quote", lambda d: replace_once(d / CLAIMS, '"At baseline, mean ± SD CDASI was 27 ± 13"\n', '"At baseline, mean ± SD CDASI was 28 ± 13"\n'),
-     CLAIMS, "- id: LC22-C012", "LC22-C012", "quote not found"),
+     CLAIMS, "CDASI was 28 ± 13", "LC22-C012", "quote not found"),
+    ("quote of another paper", lambda d: replace_once(d / CLAIMS, '"No patients developed cancer."', f'"{OTHER_PAPER_QUOTE}"'),
+     CLAIMS, "Recently, Aeschlimann et al.", "LC22-C029", "it is in 000_318a5eed6a80bcdd.txt (allenbach-2019)"),
+    # issue 12: wrong types are errors, not silently coerced (n: true is not 1, N: '16' is not 16)
+    ("n is a boolean", lambda d: replace_once(d / CLAIMS, "    n: 9\n    N: 16\n    percent: 56", "    n: true\n    N: 16\n    percent: 56"),
+     CLAIMS, "    n: true", "LC22-C010", "n: Input should be a valid integer"),
+    ("N is text", lambda d: replace_once(d / CLAIMS, "    n: 9\n    N: 16\n    percent: 56", "    n: 9\n    N: '16'\n    percent: 56"),
+     CLAIMS, "    N: '16'", "LC22-C010", "N: Input should be a valid integer"),
+    # issue 12: what would silently drop data is an error
+    ("patient table column missing", lambda d: replace_once(d / "patients/002.csv", "id,cohort,label,age_years,", "id,cohort,label,age,"),
+     "patients/002.csv", "id,cohort,label,age,", None, "missing column(s) age_years"),
+    ("patient table not UTF-8", lambda d: (d / "patients/002.csv").write_bytes((d / "patients/002.csv").read_bytes().replace(b"59", b"\xff", 1)),
+     "patients/002.csv", None, None, "not UTF-8 text"),
+    ("empty claims file", lambda d: (d / "claims/004.yaml").write_text("", encoding="utf-8"),
+     "claims/004.yaml", None, None, "empty claims file"),
+    ("claims file of comments only", lambda d: (d / "claims/004.yaml").write_text("# to do\n", encoding="utf-8"),
+     "claims/004.yaml", None, None, "empty claims file"),
+    ("claims file with only its source", lambda d: (d / "claims/004.yaml").write_text("source: ding-2021\n", encoding="utf-8"),
+     "claims/004.yaml", None, None, "the file lists no claim"),
+    ("claims file renamed .yml", lambda d: (d / CLAIMS).rename(d / "claims/002.yml"),
+     "claims/002.yml", None, None, "not a claims file"),
+    ("paper without claims file", lambda d: (d / "claims/004.yaml").unlink(),
+     "sources.yaml", None, "ding-2021", "paper has no claims"),
+    ("no claims folder", lambda d: shutil.rmtree(d / "claims"),
+     "claims", None, None, "claims folder not found"),
     ("duplicate claim id", lambda d: replace_once(d / CLAIMS, "- id: LC22-C002", "- id: LC22-C001"),
      CLAIMS, ("- id: LC22-C001", 2), "LC22-C001", "duplicate id (first defined at"),
     ("n greater than N", lambda d: replace_once(d / CLAIMS, "    n: 9\n    N: 16\n    percent: 56", "    n: 17\n    N: 16\n    percent: 56"),
@@ -115,3 +143,27 @@ def test_missing_sources_directory_is_reported(tmp_path: Path) -> None:
     result = run_cli("build", "--sources", tmp_path / "nowhere", "--out", tmp_path / "out")
     assert result.exit_code == 1
     assert "nowhere" in result.output and "sources directory" in result.output
+
+
+def test_build_that_would_remove_records_refuses_unless_allowed(tmp_path: Path, seeds_dir: Path) -> None:
+    """Fewer claims for a paper than the build it replaces: refused, naming what disappears, unless --allow-removals."""
+    data, out = copy_data(tmp_path), tmp_path / "build"
+    assert run_cli("build", "--data", data, "--sources", seeds_dir, "--out", out).exit_code == 0
+    before = digests_of_files(out)
+    text = (data / CLAIMS).read_text(encoding="utf-8")
+    start = text.index("  - id: LC22-C029\n")
+    end = text.index("  - id: ", start + 5)
+    (data / CLAIMS).write_text(text[:start] + text[end:], encoding="utf-8")
+    refused = run_cli("build", "--data", data, "--sources", seeds_dir, "--out", out)
+    assert refused.exit_code == 1, refused.output
+    assert "would remove 1 record(s)" in refused.stderr and "landon-cardinal-2022: claim LC22-C029" in refused.stderr
+    assert "--allow-removals" in refused.stderr
+    assert digests_of_files(out) == before, "nothing written"
+    allowed = run_cli("build", "--data", data, "--sources", seeds_dir, "--out", out, "--allow-removals")
+    assert allowed.exit_code == 0, allowed.output
+    assert "LC22-C029" not in (out / "manifest.json").read_text(encoding="utf-8")
+    assert "claim/LC22-C029>" not in (out / "jakdm.nt").read_text(encoding="utf-8")
+
+
+def digests_of_files(folder: Path) -> dict[str, str]:
+    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(folder.iterdir()) if f.is_file()}

@@ -197,6 +197,7 @@ class BuiltGraph:
     parts: dict[str, list[str]] = field(default_factory=dict)
     records: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # record term -> (part, first line, end)
     links: dict[str, set[str]] = field(default_factory=dict)  # record term -> the terms it refers to
+    contents: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # paper -> claims, cohorts, patients (ids)
     claims: int = 0
     cohorts: int = 0
     patients: int = 0
@@ -649,6 +650,9 @@ def build_graph(corpus: Corpus) -> BuiltGraph:
         with b.record(T(claim_iri(claim.id)), corpus.source_of[claim.id]):
             b.add_claim(claim)
     built = b.built
+    for kind, records in (("claims", corpus.claims), ("cohorts", corpus.cohorts), ("patients", corpus.patients)):
+        for record_id in records:
+            built.contents.setdefault(corpus.source_of[record_id], {}).setdefault(kind, []).append(record_id)
     built.claims, built.cohorts, built.patients, built.papers = (
         len(corpus.claims), len(corpus.cohorts), len(corpus.patients), len(corpus.papers))
     return built

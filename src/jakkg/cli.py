@@ -78,12 +78,14 @@ def main() -> None:
 @click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True, help="Processes that validate papers in parallel.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path), default=None,
               help="Also write the SHACL validation report (Turtle) to this file.")
+@click.option("--allow-removals", is_flag=True,
+              help="Publish even when claims, cohorts or patients of the previous build in --out are gone (they are listed).")
 @reports_errors
 def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: bool = False, engine: str = "turbo",
-          jobs: int = 2, report_path: Path | None = None) -> None:
+          jobs: int = 2, report_path: Path | None = None, allow_removals: bool = False) -> None:
     """Load data/, check every quote, validate with SHACL, and write build/jakdm.{trig,ttl,nt}."""
     from .build import build_graph
-    from .export import write_outputs
+    from .export import removals, write_outputs
     from .load import load_corpus
     from .progress import step
 
@@ -112,6 +114,11 @@ def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: 
             from .validate import write_report
 
             write_report(report.to_turtle(), report_path)
+    if (gone := removals(built, out_dir)) and not allow_removals:
+        shown = "\n".join(f"  {line}" for line in gone[:30]) + (f"\n  ... and {len(gone) - 30} more" if len(gone) > 30 else "")
+        click.echo(f"error: this build would remove {len(gone)} record(s) that {out_dir} publishes:\n{shown}\n"
+                   f"nothing written; pass --allow-removals if they were removed on purpose", err=True)
+        sys.exit(1)
     with step("write"):
         paths, n_quads = write_outputs(built, out_dir)
     click.echo(

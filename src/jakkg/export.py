@@ -13,6 +13,7 @@ the previous outputs untouched.
 """
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from rdflib import Dataset, Graph
 from .build import PREFIXES, BuiltGraph
 
 OUTPUTS = {"trig": "jakdm.trig", "turtle": "jakdm.ttl", "nt": "jakdm.nt"}
+MANIFEST = "manifest.json"  # what the build published, per paper: the ids of its claims, cohorts and patients
 
 
 def merged_graph(ds: Dataset) -> Graph:
@@ -45,6 +47,25 @@ def turtle(graph: Graph) -> str:
 
 def _without_graph(line: str) -> str:
     return line[: line.rindex(" <", 0, -3)] + " .\n"
+
+
+def removals(built: BuiltGraph, out_dir: Path) -> list[str]:
+    """What the previous build in ``out_dir`` published and this one would not: 'paper: claim X' lines.
+
+    Read from the previous build's manifest.json; a missing or unreadable
+    manifest (a first build) removes nothing.
+    """
+    try:
+        before = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))["papers"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    gone = []
+    for paper, kinds in sorted(before.items()):
+        now = built.contents.get(paper, {})
+        for kind, ids in sorted(kinds.items()):
+            for record_id in sorted(set(ids) - set(now.get(kind, []))):
+                gone.append(f"{paper}: {kind[:-1]} {record_id}")
+    return gone
 
 
 def write_outputs(built: BuiltGraph, out_dir: Path) -> tuple[dict[str, Path], int]:
@@ -72,6 +93,7 @@ def write_outputs(built: BuiltGraph, out_dir: Path) -> tuple[dict[str, Path], in
         serialize_quads(parse(path=str(nt), format=RdfFormat.N_TRIPLES), output=str(stage.path(OUTPUTS["turtle"])),
                         format=RdfFormat.TURTLE, prefixes=prefixes)
         stage.discard(".jakdm.nq")
+        stage(MANIFEST, json.dumps({"papers": built.contents}, indent=1, sort_keys=True) + "\n")
     return {fmt: out_dir / name for fmt, name in OUTPUTS.items()}, len(quads)
 
 

@@ -31,6 +31,8 @@ from .yamlnodes import MarkedYAMLError, Mapping, Sequence, YAMLError, load_yaml
 
 MEASUREMENT_COLUMN = re.compile(r"^(?P<instrument>[^@]+)@(?P<time>[^:]+)(?::(?P<part>sd|out_of))?$")
 NA = {"", "NA", "N/A", "na"}
+PATIENT_COLUMNS = ("id", "cohort", "label", "age_years", "sex", "disease", "disease_duration_years", "autoantibodies",
+                   "seronegative", "previous_treatments", "drugs", "quote")
 
 
 @dataclass
@@ -169,9 +171,43 @@ class _Loader:
                 self.corpus.by_curie[entity.curie] = entity
 
     # -- claims files ---------------------------------------------------
+    def claims_files(self, folder: Path) -> list[Path]:
+        """The claims files, in name order; a missing folder or a file that is not ``*.yaml`` is a problem.
+
+        A claims file renamed to ``.yml`` or saved as ``.json`` would otherwise
+        drop its paper's claims without a word.
+        """
+        try:
+            if not folder.is_dir():
+                self.problem(folder, None, None, "claims folder not found: every paper's claims are in data/claims/NNN.yaml")
+                return []
+            entries = sorted(folder.iterdir())
+        except OSError as exc:  # a looping symlink
+            self.problem(folder, None, None, f"cannot read the claims folder: {exc.strerror}")
+            return []
+        files = []
+        for path in entries:
+            if path.name.startswith(".") or path.name.endswith("~"):
+                continue  # editors' and the system's hidden files
+            if path.suffix != ".yaml" or not path.is_file():
+                self.problem(path, None, None, "not a claims file: claims files are NNN.yaml (rename it, or move it out of data/claims/)")
+                continue
+            files.append(path)
+        return files
+
+    def check_papers_have_claims(self) -> None:
+        """A paper listed in sources.yaml with no claim at all is a problem (a forgotten or emptied file)."""
+        with_claims = {self.corpus.source_of[claim_id] for claim_id in self.corpus.claims}
+        for paper_id, paper in self.corpus.papers.items():
+            if paper_id not in with_claims:
+                self.problem("sources.yaml" if not paper.seed else self.corpus.data_dir / "sources.yaml", None, paper_id,
+                             "paper has no claims: add its claims file to data/claims/ (with 'source: " + paper_id + "') or remove the paper")
+
     def load_claims_file(self, path: Path) -> None:
         doc = self.read_yaml(path)
         if doc is None:
+            if not any(p.file == display_path(path) for p in self.problems):
+                self.problem(path, 1, None, "empty claims file: a claims file starts with 'source: <paper id>' and lists claims")
             return
         if not isinstance(doc, dict) or "source" not in doc:
             self.problem(path, 1, None, "a claims file starts with 'source: <paper id>'")
@@ -186,7 +222,11 @@ class _Loader:
             self.add(Patient, raw, path, line, source, self.corpus.patients)
         for name in _as_list(doc.get("patient_tables")):
             self.load_patient_table(self.corpus.data_dir / str(name), source, path)
-        for raw, line in _items(doc.get("claims") or []):
+        claims = _items(doc.get("claims") or [])
+        if not claims:
+            where = doc.lc.key("claims")[0] + 1 if "claims" in doc else 1
+            self.problem(path, where, None, "the file lists no claim (a 'claims:' list of at least one claim is expected)")
+        for raw, line in claims:
             self.add(Claim, raw, path, line, source, self.corpus.claims)
         for raw, line in _items(doc.get("skipped") or []):
             skip = self.build(Skipped, raw, path, line, None)
@@ -203,6 +243,8 @@ class _Loader:
         if record is None:
             return
         record.file, record.line = display_path(path), line
+        if hasattr(record, "quote_lines"):
+            record.quote_lines = [_field_line(raw, ["quote", str(i)], _field_line(raw, ["quote"], line)) for i in range(len(record.quote))]
         first = self.corpus.claims.get(record.id) or self.corpus.cohorts.get(record.id) or self.corpus.patients.get(record.id)
         if first is not None:
             self.problem(path, line, record.id, f"duplicate id (first defined at {first.file}:{first.line}; ids of claims, cohorts and patients are unique across data/)")
@@ -215,16 +257,26 @@ class _Loader:
         if not path.is_file():
             self.problem(referenced_from, None, None, f"patient table {display_path(path)} not found")
             return
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            for row in reader:
-                line = reader.line_num
-                try:
-                    raw = _patient_row(row)
-                except ValueError as exc:
-                    self.problem(path, line, row.get("id"), str(exc))
-                    continue
-                self.add(Patient, raw, path, line, source, self.corpus.patients)
+        try:
+            with path.open(encoding="utf-8", newline="") as fh:
+                reader = csv.DictReader(fh)
+                missing = [c for c in PATIENT_COLUMNS if c not in (reader.fieldnames or [])]
+                if missing:  # a dropped column would silently empty that field for every patient
+                    self.problem(path, 1, None, f"missing column(s) {', '.join(missing)}: a patient table has the columns "
+                                                f"{', '.join(PATIENT_COLUMNS)} (leave a cell empty or NA when unknown)")
+                    return
+                for row in reader:
+                    line = reader.line_num
+                    try:
+                        raw = _patient_row(row)
+                    except ValueError as exc:
+                        self.problem(path, line, row.get("id"), str(exc))
+                        continue
+                    self.add(Patient, raw, path, line, source, self.corpus.patients)
+        except UnicodeDecodeError as exc:
+            self.problem(path, None, None, f"not UTF-8 text (byte {exc.start}); save the table as UTF-8 CSV")
+        except csv.Error as exc:  # a NUL byte, a binary file
+            self.problem(path, None, None, f"not a CSV table: {exc}")
 
     # -- cross-references -----------------------------------------------
     def check_references(self) -> None:
@@ -323,7 +375,9 @@ class _Loader:
                     match = text.find(quote)
                     if match is None:
                         short = quote if len(quote) <= 80 else quote[:77] + "..."
-                        self.problem(rec.file, rec.line, rec.id, f"quote not found in {paper.seed} ({paper.id}): {short!r}")
+                        line = rec.quote_lines[i] if i < len(rec.quote_lines) else rec.line
+                        self.problem(rec.file, line, rec.id, f"quote not found in {paper.seed} ({paper.id}): {short!r}"
+                                     + self.found_elsewhere(quote, paper_id))
                     else:
                         c.quotes[(rec.id, i)] = match
             for skip in c.skipped.get(paper_id, []):
@@ -332,6 +386,21 @@ class _Loader:
                         self.problem(skip.file, skip.line, "skipped", f"quote not found in {seed.name}: {quote[:80]!r}")
                     else:
                         c.skip_matches.setdefault(paper_id, []).append((match, skip.reason))
+
+
+    def found_elsewhere(self, quote: str, paper_id: str) -> str:
+        """'; it is in paper X's text' when another paper of the corpus has the quote (a record in the wrong file).
+
+        Runs on the error path only, and at most for the first 20 missing quotes.
+        """
+        self._searched = getattr(self, "_searched", 0) + 1
+        if self._searched > 20:
+            return ""
+        for other_id, other in self.corpus.papers.items():
+            seed = self.corpus.sources_dir / (other.seed or "")
+            if other_id != paper_id and seed.is_file() and paper_text(seed.resolve()).find(quote) is not None:
+                return f"; it is in {other.seed} ({other_id}): is the record in the right claims file?"
+        return ""
 
 
 def load_corpus(data_dir: Path, sources_dir: Path, vocab: Vocabulary | None = None) -> Corpus:
@@ -348,8 +417,9 @@ def load_corpus(data_dir: Path, sources_dir: Path, vocab: Vocabulary | None = No
     else:
         loader.load_sources(sources)
     loader.load_entities(sorted((data_dir / "entities").glob("*.yaml")))
-    for path in sorted((data_dir / "claims").glob("*.yaml")):
+    for path in loader.claims_files(data_dir / "claims"):
         loader.load_claims_file(path)
+    loader.check_papers_have_claims()
     loader.check_references()
     loader.check_quotes()
     if loader.problems:

@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, WithJsonSchema, field_validator, model_validator
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
@@ -56,7 +56,7 @@ class Study(Record):
 
     id: str = Field(pattern=ID_PATTERN)
     citation: str
-    year: int | None = Field(default=None, ge=1900, le=2100)
+    year: StrictInt | None = Field(default=None, ge=1900, le=2100)
     doi: str | None = Field(default=None, pattern=DOI_PATTERN)
     design: StrList = Field(default_factory=list)
     publication_type: str | None = None
@@ -75,7 +75,7 @@ class Entity(Record):
     label: str
     category: str
     synonyms: StrList = Field(default_factory=list)
-    verified: bool = True
+    verified: StrictBool = True
     xrefs: StrList = Field(default_factory=list)
     note: str | None = None
     file: str = Field(default="", exclude=True)
@@ -174,6 +174,7 @@ class Located(Record):
 
     file: str = Field(default="", exclude=True)
     line: int = Field(default=0, exclude=True)
+    quote_lines: list[int] = Field(default_factory=list, exclude=True)  # the line of each quote, for its errors
 
 
 class Cohort(Located):
@@ -181,7 +182,7 @@ class Cohort(Located):
 
     id: str = Field(pattern=ID_PATTERN)
     label: str
-    size: int | None = Field(default=None, ge=0, description="number of patients; left out for a population the paper names without counting it")
+    size: StrictInt | None = Field(default=None, ge=0, description="number of patients; left out for a population the paper names without counting it")
     disease: str
     drugs: StrList = Field(default_factory=list)
     design: StrList = Field(default_factory=list)
@@ -243,8 +244,8 @@ class Claim(Located):
     object: str
     population: str | None = None
     instrument: str | None = None
-    n: int | None = Field(default=None, ge=0)
-    N: int | None = Field(default=None, ge=0)
+    n: StrictInt | None = Field(default=None, ge=0)  # strict: `n: true` or `N: '16'` is a curation error, not 1 or 16
+    N: StrictInt | None = Field(default=None, ge=0)
     percent: Number | None = Field(default=None, ge=0, le=100)
     value: Stat | None = None
     baseline: Stat | None = None
@@ -255,7 +256,7 @@ class Claim(Located):
     p_value: PValue | None = None
     time_point: str | None = None
     direction: str | None = None
-    negated: bool = False
+    negated: StrictBool = False
     hedging: str = "asserted"
     attributed_to: str | None = None
     evidence: str | None = None
