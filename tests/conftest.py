@@ -49,6 +49,30 @@ def built(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
     return out
 
 
+def mark_uncurated(data: Path) -> None:
+    """Mark the papers of data/sources.yaml that no claims file names as 'uncurated: true'.
+
+    Test corpora keep the curated sources (their papers are also the studies
+    claims are attributed to) with only some claims files; without the mark a
+    paper with no claim is an error.
+    """
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    sources = data / "sources.yaml"
+    doc = yaml.load(sources.read_text(encoding="utf-8"))
+    claimed = set()
+    for path in (data / "claims").glob("*.yaml"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("source:"):
+                claimed.add(line.split(":", 1)[1].strip())
+    for paper in doc.get("papers") or []:
+        if paper["id"] not in claimed:
+            paper["uncurated"] = True
+    with sources.open("w", encoding="utf-8") as fh:
+        yaml.dump(doc, fh)
+
+
 def copy_data(tmp_path: Path) -> Path:
     """A writable copy of data/ for tests that break it on purpose."""
     target = tmp_path / "data"

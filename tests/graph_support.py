@@ -21,7 +21,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from tests.conftest import SEEDS, copy_data, run_cli
+from tests.conftest import SEEDS, copy_data, mark_uncurated, run_cli
 
 GRAPH_CLAIMS = Path(__file__).parent / "data" / "graph"
 
@@ -38,6 +38,7 @@ def build_corpus(kind: str, root: Path) -> Path:
         shutil.rmtree(data / "patients", ignore_errors=True)
     for path in sorted(GRAPH_CLAIMS.glob("*.yaml")):
         shutil.copy(path, data / "claims" / path.name)
+    mark_uncurated(data)
     out = work / "build"
     result = run_cli("build", "--data", data, "--sources", SEEDS, "--out", out)
     assert result.exit_code == 0, result.output

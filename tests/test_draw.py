@@ -14,7 +14,7 @@ from PIL import Image, ImageStat
 from jakkg.draw import OUTPUTS, figure, page_data, render_html, static_subgraph
 from jakkg.graph import graph_style, load_projection
 from jakkg.layout import Metrics, layered_layout, wrap_label
-from tests.conftest import SEEDS, copy_data, run_cli
+from tests.conftest import SEEDS, copy_data, mark_uncurated, run_cli
 from tests.graph_support import build_corpus, run_with_two_hash_seeds, synthetic_projection
 
 
@@ -231,6 +231,7 @@ def test_draw_without_claims_is_a_clear_error(tmp_path: Path) -> None:
     for path in (data / "claims").glob("*.yaml"):
         path.unlink()
     shutil.rmtree(data / "patients", ignore_errors=True)
+    mark_uncurated(data)  # every paper listed, none curated yet: a build of no claims, on purpose
     out = tmp_path / "build"
     assert run_cli("build", "--data", data, "--sources", SEEDS, "--out", out).exit_code == 0
     result = run_cli("draw", "--out", out)

@@ -167,3 +167,15 @@ def test_build_that_would_remove_records_refuses_unless_allowed(tmp_path: Path, 
 
 def digests_of_files(folder: Path) -> dict[str, str]:
     return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(folder.iterdir()) if f.is_file()}
+
+
+def test_paper_marked_uncurated_may_have_no_claims(tmp_path: Path, seeds_dir: Path) -> None:
+    """The opt-in: a paper listed before its claims are curated says so, and the build goes on without it."""
+    data = copy_data(tmp_path)
+    (data / "claims" / "004.yaml").unlink()
+    refused = run_cli("build", "--data", data, "--sources", seeds_dir, "--out", tmp_path / "a", "--no-validate")
+    assert refused.exit_code == 1 and "[ding-2021] paper has no claims" in refused.output
+    replace_once(data / "sources.yaml", "  - id: ding-2021\n", "  - id: ding-2021\n    uncurated: true\n")
+    built = run_cli("build", "--data", data, "--sources", seeds_dir, "--out", tmp_path / "b", "--no-validate")
+    assert built.exit_code == 0, built.output
+    assert "ding-2021" not in (tmp_path / "b" / "manifest.json").read_text(encoding="utf-8")

@@ -29,7 +29,7 @@ from jakkg.validate import Finding, load_shapes, read_graph, validate_file, vali
 from jakkg.vocab import default_vocabulary
 
 from .conftest import DATA as REAL_DATA
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, mark_uncurated, run_cli
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # a plain Namespace: pytest probes module attributes, rdflib.XSD warns
@@ -88,6 +88,7 @@ def make_fixture_data(target: Path) -> Path:
     with (target / "entities" / "zz-validate-test.yaml").open("w", encoding="utf-8") as fh:
         yaml.dump({k: v for k, v in own.items() if v["curie"] not in known} or {}, fh)
     shutil.copytree(FIXTURE / "claims", target / "claims")
+    mark_uncurated(target)
     return target
 
 

@@ -199,9 +199,10 @@ class _Loader:
         """A paper listed in sources.yaml with no claim at all is a problem (a forgotten or emptied file)."""
         with_claims = {self.corpus.source_of[claim_id] for claim_id in self.corpus.claims}
         for paper_id, paper in self.corpus.papers.items():
-            if paper_id not in with_claims:
-                self.problem("sources.yaml" if not paper.seed else self.corpus.data_dir / "sources.yaml", None, paper_id,
-                             "paper has no claims: add its claims file to data/claims/ (with 'source: " + paper_id + "') or remove the paper")
+            if paper_id not in with_claims and not paper.uncurated:
+                self.problem(self.corpus.data_dir / "sources.yaml", None, paper_id,
+                             f"paper has no claims: add its claims file to data/claims/ (with 'source: {paper_id}'), "
+                             "or mark the paper 'uncurated: true' in sources.yaml while its claims are not curated yet")
 
     def load_claims_file(self, path: Path) -> None:
         doc = self.read_yaml(path)

@@ -64,6 +64,8 @@ class Study(Record):
     license: str | None = None
     hal: str | None = None
     body: StrList = Field(default_factory=list, max_length=2)
+    uncurated: StrictBool = Field(default=False, description="true for a paper listed before its claims are curated: "
+                                  "without it, a paper with no claim is an error (a forgotten or emptied claims file)")
     note: str | None = None
 
 
