@@ -89,7 +89,8 @@ def _assign(sentences: list[Sentence], spans: list[tuple[int, int, str]], attr: 
             i += 1
 
 
-def paper_coverage(corpus: Corpus, paper_id: str) -> PaperCoverage:
+def paper_coverage(corpus: Corpus, paper_id: str, quotes: list[tuple[int, int, str]] | None = None) -> PaperCoverage:
+    """Every body sentence of one paper with the records that quote it (``quotes``: that paper's spans, when known)."""
     paper = corpus.papers[paper_id]
     text = paper_text((corpus.sources_dir / (paper.seed or "")).resolve())
     start, end = 0, len(text.text)
@@ -99,11 +100,7 @@ def paper_coverage(corpus: Corpus, paper_id: str) -> PaperCoverage:
         start = first.start if first else 0
         end = last.start if last else end
     sentences = split_sentences(text.text, start, end)
-    spans = sorted(
-        (m.start, m.end, rec_id)
-        for (rec_id, _), m in corpus.quotes.items()
-        if corpus.source_of.get(rec_id) == paper_id
-    )
+    spans = sorted(quotes if quotes is not None else quote_spans(corpus).get(paper_id, []))
     _assign(sentences, spans, "claims")
     skips = sorted((m.start, m.end, reason) for m, reason in corpus.skip_matches.get(paper_id, []))
     _assign(sentences, skips, "skipped")
@@ -112,8 +109,18 @@ def paper_coverage(corpus: Corpus, paper_id: str) -> PaperCoverage:
     return PaperCoverage(paper_id, paper.seed or "", sentences)
 
 
+def quote_spans(corpus: Corpus) -> dict[str, list[tuple[int, int, str]]]:
+    """Per paper, the (start, end, record id) of every quote: one pass over the corpus, not one per paper."""
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    for (rec_id, _), m in corpus.quotes.items():
+        if (paper := corpus.source_of.get(rec_id)) is not None:
+            spans.setdefault(paper, []).append((m.start, m.end, rec_id))
+    return spans
+
+
 def corpus_coverage(corpus: Corpus) -> list[PaperCoverage]:
-    return [paper_coverage(corpus, pid) for pid in sorted(corpus.papers, key=lambda p: corpus.papers[p].seed or "")]
+    spans = quote_spans(corpus)
+    return [paper_coverage(corpus, pid, spans.get(pid, [])) for pid in sorted(corpus.papers, key=lambda p: corpus.papers[p].seed or "")]
 
 
 def format_report(reports: list[PaperCoverage], missing_only: bool = False, width: int = 110) -> str:
