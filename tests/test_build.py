@@ -182,3 +182,25 @@ def test_failed_publish_keeps_every_previous_output(tmp_path: Path, seeds_dir: P
     assert {p.name for p in out.iterdir()} == set(before)
     for name in ("jakdm.trig", "jakdm.ttl"):
         assert (out / name).read_bytes() == before[name], name
+
+
+def test_outputs_and_reports_are_byte_identical_across_processes(tmp_path: Path, seeds_dir: Path) -> None:
+    """Two processes with different hash seeds: the same files, the SHACL reports of build and validate included."""
+    import os
+    import subprocess
+    import sys
+
+    jakkg = Path(sys.executable).parent / "jakkg"
+    for name, seed in (("a", "1"), ("b", "2")):
+        out = tmp_path / name
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        build = subprocess.run([str(jakkg), "build", "--data", str(DATA), "--sources", str(seeds_dir), "--out", str(out),
+                                "--report", str(out / "validation-report.ttl")], check=False, env=env, capture_output=True, text=True)
+        assert build.returncode == 0, build.stderr
+        check = subprocess.run([str(jakkg), "validate", str(out / "jakdm.ttl"), "--format", "turtle", "--output",
+                                str(out / "validate-report.ttl")], check=False, env=env, capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
+    names = ["jakdm.trig", "jakdm.ttl", "jakdm.nt", "manifest.json", "validation-report.ttl", "validate-report.ttl"]
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert b"sh:result" in (tmp_path / "a" / "validation-report.ttl").read_bytes()
