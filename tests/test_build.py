@@ -164,7 +164,7 @@ def test_each_subject_is_written_once_per_graph(built: Path) -> None:
     import re
 
     text = (built / "jakdm.trig").read_text(encoding="utf-8")
-    for block in re.findall(r"\{\n(.*?)\n\}", text, flags=re.S):
+    for block in re.findall(r"\{\n(.*?)\n\}", text, flags=re.DOTALL):
         subjects = [line.split(" ", 1)[0] for line in block.splitlines() if line and not line[0].isspace()]
         assert len(subjects) == len(set(subjects)), subjects[:5]
 

@@ -35,7 +35,7 @@ def measured_numbers(claim: Claim) -> list[tuple[str, Decimal]]:
 
 
 # numbers papers write as words
-WORDS = {Decimal(n): w for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+WORDS = {Decimal(n): w for n, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"])}
 WORDS |= {Decimal(50): "half", Decimal(100): "all", Decimal(96): "ninety-six"}
 
 
@@ -79,7 +79,7 @@ def table_rows(seeds_dir) -> list[list[str]]:
 
 def value_sd(cell: str) -> tuple[Decimal | None, Decimal | None]:
     parts = [p.strip() for p in cell.split("\\pm")]
-    num = lambda s: None if s == "NA" else Decimal(s)  # noqa: E731
+    num = lambda s: None if s == "NA" else Decimal(s)
     return num(parts[0]), (num(parts[1]) if len(parts) > 1 else None)
 
 

@@ -291,7 +291,7 @@ def test_asserted_results_about_a_reported_patient_credit_its_report(claims, pat
 def test_built_nanopublications_of_the_letter(built: Path) -> None:
     ds = Dataset()
     ds.parse(built / "jakdm.trig", format="trig")
-    jakkg = lambda name: URIRef(VOCAB + name)  # noqa: E731
+    jakkg = lambda name: URIRef(VOCAB + name)
     ro_inhibits = URIRef(expand("RO:0002449"))
     tofacitinib, jak3 = URIRef(expand("CHEBI:71200")), URIRef(expand("HGNC:6193"))
     assertion = ds.graph(part_iri("AL19-C030", "assertion"))

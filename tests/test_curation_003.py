@@ -10,15 +10,16 @@ that the built graph carries the negations and statistics end to end.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from rdflib import Dataset, Namespace, URIRef
 
 from jakkg.load import Corpus
-from jakkg.model import check_time_point, Claim
+from jakkg.model import Claim, check_time_point
 
 PAPER = "mastrolia"
 SEED = "003_b0a1c8a39bb6b0ac.txt"
@@ -92,7 +93,7 @@ def expected_values(match: re.Match[str], fields: dict[str, tuple[str, Callable[
 
 def mismatches(claim: Claim, quote_text: str, pattern: str, fields: dict[str, tuple[str, Callable[[str], Any]]]) -> list[str]:
     """Fields of ``claim`` that differ from the numbers printed in its quote."""
-    match = re.search(pattern, " ".join(quote_text.split()), re.S)
+    match = re.search(pattern, " ".join(quote_text.split()), re.DOTALL)
     if match is None:
         return [f"pattern {pattern!r} not found in the quote"]
     return [
@@ -276,7 +277,7 @@ def test_every_body_sentence_is_claimed_or_skipped(corpus: Corpus, seeds_dir: Pa
     body_start = text.text.index("we report the efficacy")
     body_end = text.text.index("M.V. MASTROLIA")
     uncovered = []
-    for m in re.finditer(r"[^.]+?(?:\.(?=\s)|$)", text.text[body_start:body_end], re.S):
+    for m in re.finditer(r"[^.]+?(?:\.(?=\s)|$)", text.text[body_start:body_end], re.DOTALL):
         a, b = body_start + m.start(), body_start + m.end()
         if len(m.group().strip()) < 20:
             continue

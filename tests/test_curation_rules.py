@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -95,11 +95,11 @@ def same_triple_claims_are_told_apart(corpus: Corpus) -> list[str]:
 def association_is_suggested(corpus: Corpus) -> list[str]:
     return [f"{c.id}: an association ('associat...') is hedged suggested, not asserted"
             for c in corpus.claims.values()
-            if c.predicate == "correlated_with" and c.hedging == "asserted" and re.search(r"associat", " ".join(c.quote), re.I)]
+            if c.predicate == "correlated_with" and c.hedging == "asserted" and re.search(r"associat", " ".join(c.quote), re.IGNORECASE)]
 
 
 # -- 4. n = N only when the paper says all ----------------------------------------------
-ALL_WORDS = re.compile(r"\b(all|both|every|each|none|no)\b|100\s*%", re.I)
+ALL_WORDS = re.compile(r"\b(all|both|every|each|none|no)\b|100\s*%", re.IGNORECASE)
 
 
 def all_of_n_is_printed(corpus: Corpus) -> list[str]:
@@ -123,7 +123,7 @@ def iqr_is_justified(corpus: Corpus) -> list[str]:
     for c in corpus.claims.values():
         stats = [getattr(c, f) for f in ("value", "baseline", "followup", "follow_up_duration", "time_to_effect", "dose")]
         if any(s is not None and s.q1 is not None for s in stats):
-            if not re.search(r"\bIQR\b|interquartile", " ".join(c.quote) + " " + (c.note or ""), re.I):
+            if not re.search(r"\bIQR\b|interquartile", " ".join(c.quote) + " " + (c.note or ""), re.IGNORECASE):
                 bad.append(f"{c.id}: q1/q3 without 'IQR' in the quote or the reason in the note")
     return bad
 
@@ -209,7 +209,7 @@ def same_case_different_drug_is_linked(corpus: Corpus) -> list[str]:
             for b in cohorts[i + 1:]:
                 if set(a.drugs) <= set(b.drugs) or set(b.drugs) <= set(a.drugs):
                     continue  # one paper names fewer of the drugs: no contradiction
-                members = lambda co: {co.id} | {p.id for p in corpus.patients.values() if p.cohort == co.id}  # noqa: E731
+                members = lambda co: {co.id} | {p.id for p in corpus.patients.values() if p.cohort == co.id}
                 ca = [c for c in corpus.claims.values() if c.population in members(a)]
                 cb = {c.id for c in corpus.claims.values() if c.population in members(b)}
                 if not any(set(c.disagrees_with) & cb for c in ca):

@@ -17,7 +17,7 @@ README = ROOT / "README.md"
 def worked_examples() -> list[dict]:
     text = GUIDE.read_text(encoding="utf-8")
     section = text.split("## Three worked examples", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
+    blocks = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
     return [YAML(typ="safe").load(block)[0] for block in blocks]
 
 

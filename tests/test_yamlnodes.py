@@ -7,7 +7,7 @@ import pytest
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from jakkg.yamlnodes import MarkedYAMLError, Mapping, Sequence, load_yaml
+from jakkg.yamlnodes import Mapping, MarkedYAMLError, Sequence, load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = sorted((ROOT / "data").rglob("*.yaml")) + sorted((ROOT / "tests").rglob("*.yaml"))

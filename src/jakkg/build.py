@@ -27,13 +27,13 @@ reference engines and the tests.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
-from typing import Iterable, Iterator
+from functools import cache
 
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from . import __version__, biolink
@@ -170,7 +170,12 @@ def boolean(value: bool) -> str:
     return literal("true" if value else "false", str(XSD.boolean))
 
 
-@lru_cache(maxsize=None)
+def triple_line(quad_line: str) -> str:
+    """An N-Quads line ``S P O G .`` as the N-Triples line ``S P O .`` (the graph is the last ``<...>``)."""
+    return quad_line[: quad_line.rindex(" <", 0, -3)] + " .\n"
+
+
+@cache
 def term(node: URIRef) -> str:
     """An rdflib IRI (vocabulary terms) as an N-Triples term, formatted once."""
     return f"<{node}>"
@@ -211,7 +216,7 @@ class BuiltGraph:
     def ntriples(self, parts: Iterable[str] | None = None) -> str:
         """N-Triples text of the merged graph (or of some parts): each line without its graph."""
         keys = sorted(self.parts) if parts is None else parts
-        return "".join(line[: line.rindex(" <", 0, -3)] + " .\n" for key in keys for line in self.parts.get(key, ()))
+        return "".join(triple_line(line) for key in keys for line in self.parts.get(key, ()))
 
     def __len__(self) -> int:
         return sum(len(lines) for lines in self.parts.values())

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 

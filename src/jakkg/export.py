@@ -16,15 +16,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from pyoxigraph import RdfFormat, parse
 from pyoxigraph import serialize as serialize_quads
 from rdflib import Dataset, Graph
 
-from .build import PREFIXES, BuiltGraph
+from .build import PREFIXES, BuiltGraph, triple_line
 
 OUTPUTS = {"trig": "jakdm.trig", "turtle": "jakdm.ttl", "nt": "jakdm.nt"}
 MANIFEST = "manifest.json"  # what the build published, per paper: the ids of its claims, cohorts and patients
@@ -43,10 +43,6 @@ def merged_graph(ds: Dataset) -> Graph:
 def turtle(graph: Graph) -> str:
     """Turtle of a small rdflib graph (rdflib sorts subjects)."""
     return graph.serialize(format="turtle")
-
-
-def _without_graph(line: str) -> str:
-    return line[: line.rindex(" <", 0, -3)] + " .\n"
 
 
 def removals(built: BuiltGraph, out_dir: Path) -> list[str]:
@@ -89,7 +85,7 @@ def write_outputs(built: BuiltGraph, out_dir: Path) -> tuple[dict[str, Path], in
                         format=RdfFormat.TRIG, prefixes=prefixes)
         nt = stage.path(OUTPUTS["nt"])
         with nt.open("w", encoding="utf-8", newline="\n") as fh:
-            fh.writelines(dict.fromkeys(_without_graph(line) for line in quads))
+            fh.writelines(dict.fromkeys(triple_line(line) for line in quads))
         serialize_quads(parse(path=str(nt), format=RdfFormat.N_TRIPLES), output=str(stage.path(OUTPUTS["turtle"])),
                         format=RdfFormat.TURTLE, prefixes=prefixes)
         stage.discard(".jakdm.nq")

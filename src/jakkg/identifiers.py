@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import curies
 
@@ -63,7 +63,7 @@ def _known() -> curies.Converter:
                              for p, u in doc["prefixes"].items()])
 
 
-@lru_cache(maxsize=None)
+@cache
 def expand(curie: str) -> str | None:
     """The IRI of a CURIE, or None when its prefix is unknown or malformed."""
     if not CURIE_PATTERN.match(curie):

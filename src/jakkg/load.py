@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -27,7 +28,7 @@ from .identifiers import curie_problem
 from .model import Claim, Cohort, Entity, Patient, Skipped, Study
 from .quotes import QuoteMatch, paper_text
 from .vocab import COHORT, PATIENT, Vocabulary, default_vocabulary
-from .yamlnodes import MarkedYAMLError, Mapping, Sequence, YAMLError, load_yaml
+from .yamlnodes import Mapping, MarkedYAMLError, Sequence, YAMLError, load_yaml
 
 MEASUREMENT_COLUMN = re.compile(r"^(?P<instrument>[^@]+)@(?P<time>[^:]+)(?::(?P<part>sd|out_of))?$")
 NA = {"", "NA", "N/A", "na"}

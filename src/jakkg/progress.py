@@ -10,8 +10,8 @@ from __future__ import annotations
 import resource
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from rich.console import Console
 

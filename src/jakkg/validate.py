@@ -413,7 +413,9 @@ def _validate_partition(key: str) -> list[tuple[dict[str, Any], list[list[str]]]
     from pyshacl_turbo.rdf import Input
 
     built, lines, shapes, engine = _WORK["built"], _WORK["partitions"][key], _WORK["shapes"], _WORK["engine"]
-    text = "".join(line[: line.rindex(" <", 0, -3)] + " .\n" for line in lines)
+    from .build import triple_line
+
+    text = "".join(map(triple_line, lines))
     if engine == "turbo":
         _, results, _ = _program(shapes, engine).validate(Input(text, "nt", None, {}), allow_warnings=True)
     else:

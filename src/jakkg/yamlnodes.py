@@ -50,7 +50,7 @@ for _tag, _pattern, _first in (
 class _Lines:
     """ruamel.yaml's ``lc`` interface: 0-based (line, column) of keys and items."""
 
-    __slots__ = ("line", "col", "keys", "items")
+    __slots__ = ("col", "items", "keys", "line")
 
     def __init__(self, line: int, col: int):
         self.line, self.col = line, col
