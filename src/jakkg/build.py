@@ -213,11 +213,6 @@ class BuiltGraph:
         keys = [part] if part is not None else sorted(self.parts)
         return "".join(line for key in keys for line in self.parts.get(key, ()))
 
-    def ntriples(self, parts: Iterable[str] | None = None) -> str:
-        """N-Triples text of the merged graph (or of some parts): each line without its graph."""
-        keys = sorted(self.parts) if parts is None else parts
-        return "".join(triple_line(line) for key in keys for line in self.parts.get(key, ()))
-
     def __len__(self) -> int:
         return sum(len(lines) for lines in self.parts.values())
 
