@@ -31,7 +31,8 @@ from PIL import Image, ImageStat
 
 from jakkg.analytics import drug_view
 from jakkg.draw import OUTPUTS, page_context, page_ids
-from jakkg.graph import graph_style, load_projection, read_store
+from jakkg.graph import graph_style, load_projection
+from jakkg.store import load_store
 from tests.conftest import run_cli
 from tests.graph_support import build_corpus
 
@@ -183,7 +184,7 @@ def test_page_opens_on_the_core_and_answers_clicks(browser: object, page: Path, 
 
     driver = browser
     G = load_projection(page / "jakdm.trig")
-    expect = Expect(G, page_context(read_store(page / "jakdm.trig")))
+    expect = Expect(G, page_context(load_store(page / "jakdm.trig")))
     wait_ready(driver, (page / OUTPUTS["html"]).resolve().as_uri())
 
     # the opening view: every entity and edge but cohorts and patients, and the status line says so
@@ -240,7 +241,7 @@ def test_each_filter_lays_the_rest_out_again(browser: object, page: Path) -> Non
     """Drug, paper, design, population, negation and the cohorts toggle: the right elements, laid out again and in view."""
     driver = browser
     G = load_projection(page / "jakdm.trig")
-    ctx = page_context(read_store(page / "jakdm.trig"))
+    ctx = page_context(load_store(page / "jakdm.trig"))
     expect = Expect(G, ctx)
     wait_ready(driver, (page / OUTPUTS["html"]).resolve().as_uri())
     opening = driver.execute_script(  # type: ignore[attr-defined]
@@ -291,7 +292,7 @@ def test_search_finds_labels_synonyms_curies_and_quotes(browser: object, page: P
 
     driver = browser
     G = load_projection(page / "jakdm.trig")
-    ctx = page_context(read_store(page / "jakdm.trig"))
+    ctx = page_context(load_store(page / "jakdm.trig"))
     nid, eid = page_ids(G)
     wait_ready(driver, (page / OUTPUTS["html"]).resolve().as_uri())
     search = driver.find_element(By.ID, "search")  # type: ignore[attr-defined]

@@ -242,11 +242,12 @@ def draw_command(graph_file: Path | None, out_dir: Path) -> None:
     """Draw the evidence network of GRAPH_FILE (default OUT/jakdm.trig): PNG, SVG and an interactive HTML page."""
     from .draw import page_context, write_pictures
     from .errors import display_path
-    from .graph import project, read_store
+    from .graph import project
+    from .store import load_store
 
     output_dir(out_dir)
     source = graph_file or out_dir / "jakdm.trig"
-    store = read_store(source)
+    store = load_store(source)
     G = project(store)
     if G.number_of_edges() == 0:
         raise UsageError(f"{display_path(source)}: the graph has no claims, so there is nothing to draw")

@@ -462,42 +462,12 @@ def _edge_attributes(members: list[dict[str, Any]], first: dict[str, Any], studi
 
 def load_projection(path: Path) -> nx.MultiDiGraph:
     """Read a built graph file (TriG, Turtle, N-Triples ...) and project it."""
-    return project(read_store(path))
+    from .store import load_store
+
+    return project(load_store(path))
 
 
 # Oxigraph's parser for each file suffix rdflib's guess_format knows.
-RDF_FORMATS = {".trig": "TRIG", ".ttl": "TURTLE", ".turtle": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS",
-               ".n3": "N3", ".rdf": "RDF_XML", ".owl": "RDF_XML", ".xml": "RDF_XML", ".jsonld": "JSON_LD", ".json": "JSON_LD"}
-
-
-def read_store(path: Path) -> Store:
-    """Bulk-load an RDF file into an in-memory Oxigraph store (parsed in Rust, about 0.4M quads/s).
-
-    An unusable file is a UsageError naming the file and, for a syntax
-    error, the line and column the parser stopped at.
-    """
-    import pyoxigraph as ox
-
-    from .errors import UsageError, display_path
-
-    if not path.is_file():
-        raise UsageError(f"{display_path(path)}: file not found (run `jakkg build` first?)")
-    fmt = RDF_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise UsageError(f"{display_path(path)}: unknown RDF format {path.suffix or '(no extension)'!r} "
-                         "(use .ttl, .trig, .nt, .nq, .rdf, .owl, .n3 or .jsonld)")
-    store = ox.Store()
-    try:
-        store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, fmt))
-    except SyntaxError as exc:
-        where = f"{exc.lineno}:{exc.offset}:" if exc.lineno else ""
-        reason = re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", str(exc).splitlines()[0])
-        raise UsageError(f"{display_path(path)}:{where} cannot parse as {fmt.lower().replace('_', '-')}: {reason[:200]}") from None
-    except (ValueError, OSError) as exc:
-        raise UsageError(f"{display_path(path)}: cannot read as {fmt.lower().replace('_', '-')}: {str(exc).splitlines()[0][:200]}") from None
-    return store
-
-
 # -- exports ------------------------------------------------------------------------
 def _scalar(value: Any) -> Any:
     """A GraphML/GEXF-safe value: lists '; '-joined, records as canonical JSON."""

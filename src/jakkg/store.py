@@ -12,31 +12,40 @@ answering questions, never for writing files that are published.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from .errors import UsageError, display_path
 
+RDF_FORMATS = {".trig": "TRIG", ".ttl": "TURTLE", ".turtle": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS",
+               ".n3": "N3", ".rdf": "RDF_XML", ".owl": "RDF_XML", ".xml": "RDF_XML", ".jsonld": "JSON_LD", ".json": "JSON_LD"}
+
 
 def load_store(path: Path) -> Any:
-    """An Oxigraph store of any RDF file; an unusable file is a UsageError naming the file, line and column."""
-    from pyoxigraph import RdfFormat, Store
+    """Bulk-load an RDF file into an in-memory Oxigraph store (parsed in Rust, about 0.4M quads/s).
+
+    An unusable file is a UsageError naming the file and, for a syntax
+    error, the line and column the parser stopped at.
+    """
+    import pyoxigraph as ox
 
     if not path.is_file():
         raise UsageError(f"{display_path(path)}: file not found (run `jakkg build` first?)")
-    fmt = RdfFormat.from_extension(path.suffix.lstrip(".").lower()) if path.suffix else None
+    fmt = RDF_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise UsageError(f"{display_path(path)}: unknown RDF format {path.suffix or '(no extension)'!r} "
                          "(use .ttl, .trig, .nt, .nq, .rdf, .owl, .n3 or .jsonld)")
-    store = Store()
+    name = fmt.lower().replace("_", "-")
+    store = ox.Store()
     try:
-        store.bulk_load(path=str(path), format=fmt)
+        store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, fmt))
     except SyntaxError as exc:
-        where = f"{exc.lineno}:{exc.offset}" if exc.lineno else "?"
-        reason = str(exc.msg if hasattr(exc, "msg") else exc).split(": ", 1)[-1].split(" (")[0]
-        raise UsageError(f"{display_path(path)}:{where}: cannot parse as {fmt.name}: {reason}") from None
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"{display_path(path)}: cannot read: {exc}") from None
+        where = f"{exc.lineno}:{exc.offset}:" if exc.lineno else ""
+        reason = re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", str(exc).splitlines()[0])
+        raise UsageError(f"{display_path(path)}:{where} cannot parse as {name}: {reason[:200]}") from None
+    except (ValueError, OSError) as exc:
+        raise UsageError(f"{display_path(path)}: cannot read as {name}: {str(exc).splitlines()[0][:200]}") from None
     return store
 
 

@@ -577,13 +577,19 @@ def validate_file(path: Path, shapes_path: Path | None = None, engine: str = DEF
     return validate_graph(graph, shapes, engine=engine, **kwargs)
 
 
+def _ox_format(fmt: str) -> Any:
+    """Oxigraph's format for one of TEXT_FORMATS' names (turtle, trig, nt, nquads)."""
+    from pyoxigraph import RdfFormat
+
+    return {"turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG, "nt": RdfFormat.N_TRIPLES, "nquads": RdfFormat.N_QUADS}[fmt]
+
+
 def _parses(text: str, fmt: str) -> bool:
     """Whether Oxigraph parses the text (a syntax error is then reported by rdflib, with its position)."""
-    from pyoxigraph import RdfFormat, parse
+    from pyoxigraph import parse
 
     try:
-        for _ in parse(text, format={"turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG, "nt": RdfFormat.N_TRIPLES,
-                                     "nquads": RdfFormat.N_QUADS}[fmt]):
+        for _ in parse(text, format=_ox_format(fmt)):
             pass
     except SyntaxError:
         return False
@@ -599,12 +605,11 @@ class _StoreView:
     """
 
     def __init__(self, text: str, fmt: str):
-        from pyoxigraph import RdfFormat, Store
+        from pyoxigraph import Store
 
         self.store = Store()
         if text:
-            self.store.load(text, format={"turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG, "nt": RdfFormat.N_TRIPLES,
-                                          "nquads": RdfFormat.N_QUADS}[fmt])
+            self.store.load(text, format=_ox_format(fmt))
         self.prefixes: dict[str, str] = {}
 
     @staticmethod
@@ -847,7 +852,7 @@ def _iri(term: Any) -> str:
 
 def _text_triples(text: str, fmt: str) -> Iterable[tuple[Any, Any, Any]]:
     """The triples of RDF text, parsed by Oxigraph (named graphs merged)."""
-    from pyoxigraph import RdfFormat, parse
+    from pyoxigraph import parse
 
-    rdf_format = {"turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG, "nt": RdfFormat.N_TRIPLES, "nquads": RdfFormat.N_QUADS}[fmt]
+    rdf_format = _ox_format(fmt)
     return ((q.subject, q.predicate, q.object) for q in parse(text, format=rdf_format))
