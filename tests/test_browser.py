@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -283,6 +284,54 @@ def test_each_filter_lays_the_rest_out_again(browser: object, page: Path) -> Non
     assert (nodes, edges) == expect.view(populations=True) and nodes & {expect.nid[n] for n in expect.population}
     relaid(driver, "document.getElementById('reset').click();")
     assert shown(driver) == expect.view()
+
+
+def test_evidence_level_filter_hides_weaker_claims_and_the_panel_shows_levels(browser: object, page: Path) -> None:
+    """'Level k or better' keeps the claims of OCEBM level <= k (unrated ones go), lays them out again; each claim shows its level."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    G = load_projection(page / "jakdm.trig")
+    ctx = page_context(load_store(page / "jakdm.trig"))
+    expect = Expect(G, ctx)
+    levels = ctx["levels"]
+    assert set(levels.values()) >= {3, 4, 5}, "the seed corpus has claims of levels 3, 4 and 5"
+    wait_ready(driver, (page / OUTPUTS["html"]).resolve().as_uri())
+    offered = driver.execute_script("return Array.from(document.getElementById('level-filter').options).map(o => o.value)")  # type: ignore[attr-defined]
+    assert offered == ["", *[str(k) for k in sorted(set(levels.values()))]], offered
+    opening = shown(driver)
+
+    choose(driver, "level-filter", "3")
+    want = expect.view(lambda c: levels.get(c["claim"], 99) <= 3)
+    assert want[1] and shown(driver) == want and in_view(driver), "level 3 or better only, laid out and in view"
+    assert len(want[1]) < len(opening[1]), "weaker evidence is hidden"
+    hidden = [eid for (u, v, k), eid in expect.eid.items() if eid in opening[1] and eid not in want[1]]
+    assert hidden and all(min((levels.get(c["claim"], 99) for c in G.edges[u, v, k]["evidence"]), default=99) > 3
+                          for (u, v, k), eid in expect.eid.items() if eid in hidden)
+    positions = driver.execute_script(  # type: ignore[attr-defined]
+        "return window.jakkg.cy.nodes(':visible').not('.column-title').map(n => [n.id(), n.position('x'), n.position('y')])")
+    columns = {n: d["layer"] for n, d in G.nodes(data=True)}
+    layer_of = {expect.nid[n]: layer for n, layer in columns.items()}
+    xs = sorted((layer_of[i], x) for i, x, _ in positions)
+    assert all(a[1] < b[1] for a, b in pairwise(xs) if a[0] < b[0]), "ELK keeps one column per category, left to right"
+
+    choose(driver, "level-filter", "4")
+    want4 = expect.view(lambda c: levels.get(c["claim"], 99) <= 4)
+    assert shown(driver) == want4 and want[1] < want4[1] <= opening[1]
+
+    # the claim panel names each claim's level, with its definition
+    edge = next(iter(sorted(want[1])))
+    driver.execute_script("window.jakkg.showEdge(arguments[0])", edge)  # type: ignore[attr-defined]
+    details = driver.find_element(By.ID, "details")  # type: ignore[attr-defined]
+    WebDriverWait(driver, 10).until(lambda d: details.get_attribute("data-edge") == edge)
+    tags = details.find_elements(By.CSS_SELECTOR, ".claim .tag.level")
+    assert tags and any(t.text == "OCEBM level 3" for t in tags), [t.text for t in tags]
+    assert "Non-randomized controlled cohort" in next(t for t in tags if t.text == "OCEBM level 3").get_attribute("title")
+    assert details.find_elements(By.CSS_SELECTOR, ".claim .tag.design"), "the study design is shown beside the level"
+    assert "best level of evidence: OCEBM 3" in details.text
+    relaid(driver, "document.getElementById('reset').click();")
+    assert shown(driver) == opening
 
 
 def test_search_finds_labels_synonyms_curies_and_quotes(browser: object, page: Path) -> None:

@@ -44,6 +44,7 @@ import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -389,6 +390,8 @@ DESIGNS_QUERY = _CONTEXT_PREFIXES + "SELECT DISTINCT ?study ?d WHERE { ?study ja
 DIAGNOSES_QUERY = _CONTEXT_PREFIXES + "SELECT DISTINCT ?x ?d WHERE { ?x jakkg:diagnosis ?d }"
 MEMBERS_QUERY = _CONTEXT_PREFIXES + "SELECT DISTINCT ?x ?cohort WHERE { ?x jakkg:memberOf ?cohort }"
 AGES_QUERY = _CONTEXT_PREFIXES + "SELECT DISTINCT ?x ?age WHERE { ?x jakkg:ageYears ?age }"
+LEVELS_QUERY = _CONTEXT_PREFIXES + "SELECT DISTINCT ?claim ?level WHERE { ?claim jakkg:evidenceLevel ?level }"
+LEVEL_PREFIX = "https://w3id.org/jakkg/vocab/OCEBMLevel"
 JUVENILE, ADULT, NOT_STATED = "juvenile", "adult", "age not stated"
 
 
@@ -399,7 +402,9 @@ def page_context(store: Any) -> dict[str, Any]:
     cohorts and patients, study names), so the page looks them up directly.
     A population is ``juvenile`` when its (or its cohort's) diagnosis says
     juvenile or its age is under 18, ``adult`` when the diagnosis says adult
-    or the age is 18 or more, else its age is not stated.
+    or the age is 18 or more, else its age is not stated. ``levels`` maps a
+    claim id to its OCEBM 2011 level of evidence (``jakkg:evidenceLevel``,
+    issue 14); a claim whose study design has no level is not in it.
     """
     from .graph import DATA, ENTITY_IDS_QUERY, _local, _rows, node_id
 
@@ -434,7 +439,26 @@ def page_context(store: Any) -> dict[str, Any]:
     for (x,) in sorted(_rows(store, POPULATIONS_QUERY)):
         words = " ".join(said[x] + [w for c in cohorts[x] for w in said[c]])
         groups[nid(x)] = JUVENILE if JUVENILE in words else ADULT if ADULT in words else NOT_STATED
-    return {"labels": labels, "synonyms": synonyms, "designs": designs, "groups": groups}
+    levels: dict[str, int] = {}
+    for claim, level in pairs(LEVELS_QUERY):  # the best (lowest) level when a claim had two
+        if level.startswith(LEVEL_PREFIX) and level[len(LEVEL_PREFIX):].isdigit():
+            cid = _local(claim, DATA + "claim/")
+            levels[cid] = min(levels.get(cid, 99), int(level[len(LEVEL_PREFIX):]))
+    return {"labels": labels, "synonyms": synonyms, "designs": designs, "groups": groups, "levels": levels}
+
+
+@lru_cache(maxsize=1)
+def level_definitions() -> dict[str, str]:
+    """OCEBM 2011 level number -> its definition, from the packaged ontology (where :mod:`jakkg.evidence` reads the levels)."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import SKOS
+
+    from .resources import ontology_file
+
+    g = Graph().parse(ontology_file(), format="turtle")
+    definition = URIRef("http://purl.obolibrary.org/obo/IAO_0000115")
+    return {str(g.value(level, SKOS.notation)): str(g.value(level, definition) or "")
+            for level in g.subjects(SKOS.notation, None) if str(level).startswith(LEVEL_PREFIX)}
 
 
 def page_ids(G: nx.MultiDiGraph) -> tuple[dict[str, str], dict[tuple[str, str, str], str]]:
@@ -495,15 +519,18 @@ def page_data(G: nx.MultiDiGraph, style: GraphStyle | None = None, drawn: nx.Mul
                       "category": d["category"], "layer": d["layer"], "population": d["layer"] == pop_layer,
                       "verified": d["verified"], "iri": d["iri"], "synonyms": ctx.get("synonyms", {}).get(n, []),
                       "drawn": n in drawn})
+    levels = ctx.get("levels", {})
     edges = []
     for e in sorted(G.edges(keys=True)):
         d = G.edges[e]
+        evidence = [{**c, "level": levels[c["claim"]]} if c["claim"] in levels else c for c in d["evidence"]]
+        rated = [c["level"] for c in evidence if "level" in c]
         edges.append({
             "id": ids[e], "source": nid[e[0]], "target": nid[e[1]], "key": e[2],
             "predicate": d["predicate"], "predicate_label": d["predicate_label"], "direction": d["direction"],
             "negated": d["negated"], "kind": d["evidence_kind"], "n_claims": d["n_claims"], "n_sources": d["n_sources"],
             "width": edge_width(d["n_claims"]), "studies": d["studies"], "sources": d["sources"], "disagreement": e in marked,
-            "evidence": d["evidence"], "drawn": drawn.has_edge(*e),
+            "evidence": evidence, "drawn": drawn.has_edge(*e), **({"level": min(rated)} if rated else {}),
         })
     views = {}
     for drug in drugs(drawn, style):
@@ -515,7 +542,8 @@ def page_data(G: nx.MultiDiGraph, style: GraphStyle | None = None, drawn: nx.Mul
             "fills": {c: tint(colour) for c, colour in style.category_colours.items()},
             "columns": [str(layer["title"]) for layer in style.layers], "population_layer": pop_layer,
             "labels": {k: labels[k] for k in sorted(used) if k in labels},
-            "designs": ctx.get("designs", {}), "groups": ctx.get("groups", {})}
+            "designs": ctx.get("designs", {}), "groups": ctx.get("groups", {}),
+            "level_notes": level_definitions() if levels else {}}
 
 
 def _options(pairs: list[tuple[str, str]]) -> str:
@@ -523,17 +551,25 @@ def _options(pairs: list[tuple[str, str]]) -> str:
 
 
 def filter_options(G: nx.MultiDiGraph, drawn: nx.MultiDiGraph, style: GraphStyle, data: dict[str, Any]) -> dict[str, str]:
-    """The <option>s of the drug, paper, design and population filters: only values the drawn claims have."""
+    """The <option>s of the drug, paper, design, population and evidence-level filters: only values the drawn claims have.
+
+    The level filter keeps claims of that OCEBM level or better (a lower
+    number), so each option adds weaker evidence to the one before it.
+    """
     page_id, _ = page_ids(G)
     evidence = [c for _, _, d in drawn.edges(data=True) for c in d["evidence"]]
     papers = {c["paper"]: c.get("paper_label") or c["paper"] for c in evidence if c.get("paper")}
     designs = sorted({x for c in evidence for x in data["designs"].get(c.get("attributed_to") or c.get("paper") or "", [])})
     groups = sorted({data["groups"].get(c["population"], NOT_STATED) for c in evidence if c.get("population")})
+    levels = sorted({c["level"] for e in data["edges"] if e["drawn"] for c in e["evidence"] if "level" in c})
+    notes = data.get("level_notes", {})
     return {
         "{{DRUG_OPTIONS}}": _options([(page_id[n], G.nodes[n]["label"]) for n in drugs(drawn, style)]),
         "{{PAPER_OPTIONS}}": _options(sorted(papers.items(), key=lambda kv: (kv[1], kv[0]))),
         "{{DESIGN_OPTIONS}}": _options([(x, x) for x in designs]),
         "{{POPULATION_OPTIONS}}": _options([(g, g) for g in groups] + [("none", "no population named")]),
+        "{{LEVEL_OPTIONS}}": _options([(str(k), f"level {k} or better" + (f" ({notes[str(k)].rstrip('.')})" if notes.get(str(k)) else ""))
+                                       for k in levels]),
     }
 
 

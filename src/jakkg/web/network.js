@@ -25,6 +25,7 @@
   var controls = {
     drug: document.getElementById("drug-filter"), paper: document.getElementById("paper-filter"),
     design: document.getElementById("design-filter"), population: document.getElementById("population-filter"),
+    level: document.getElementById("level-filter"),
     negation: document.getElementById("negation-filter")
   };
   var populations = document.getElementById("populations-toggle");
@@ -155,7 +156,8 @@
   // -- filters ------------------------------------------------------------------------------
   function filters() {
     return { drug: controls.drug.value, paper: controls.paper.value, design: controls.design.value,
-             population: controls.population.value, negation: controls.negation.value, populations: populations.checked };
+             population: controls.population.value, negation: controls.negation.value, populations: populations.checked,
+             level: controls.level.value ? Number(controls.level.value) : 0 };
   }
   function designOf(c) { return data.designs[c.attributed_to || c.paper] || []; }
   function groupOf(c) { return c.population ? (data.groups[c.population] || NOT_STATED) : "none"; }
@@ -163,6 +165,7 @@
     if (f.paper && c.paper !== f.paper) { return false; }
     if (f.design && designOf(c).indexOf(f.design) < 0) { return false; }
     if (f.population && groupOf(c) !== f.population) { return false; }
+    if (f.level && !(c.level && c.level <= f.level)) { return false; }  // that level or better; unrated claims go
     if (f.negation === "stated" && c.negated) { return false; }
     if (f.negation === "negated" && !c.negated) { return false; }
     return true;
@@ -185,7 +188,7 @@
     });
     document.getElementById("shown-nodes").textContent = String(onNodes.size);
     document.getElementById("shown-edges").textContent = String(onEdges.size);
-    var opening = !f.drug && !f.paper && !f.design && !f.population && !f.negation && !f.populations;
+    var opening = !f.drug && !f.paper && !f.design && !f.population && !f.negation && !f.populations && !f.level;
     if (opening && Array.from(onNodes).every(function (id) { return nodes[id].x !== undefined; })) {  // the opening view was laid out when the page was made (the same engine as the static figure)
       var at = {};
       onNodes.forEach(function (id) { at[id] = { x: nodes[id].x, y: nodes[id].y }; });
@@ -235,6 +238,13 @@
     b.addEventListener("click", function () { showEdge(target, other); });
     return b;
   }
+  // The OCEBM 2011 level of a claim's study, with the level's definition as its tooltip.
+  function levelTag(level) {
+    if (!level) { return el("span", "tag level unrated", "level not rated"); }
+    var tag = el("span", "tag level level-" + level, "OCEBM level " + level);
+    tag.title = data.level_notes[String(level)] || "";
+    return tag;
+  }
   function claimBox(c) {
     var box = el("div", "claim");
     box.setAttribute("data-claim", c.claim);
@@ -245,6 +255,7 @@
     tags.appendChild(el("span", "tag", c.hedging));
     if (c.category) { tags.appendChild(el("span", "tag", c.category.replace(/_/g, " "))); }
     designOf(c).forEach(function (d) { tags.appendChild(el("span", "tag design", d)); });
+    tags.appendChild(levelTag(c.level));
     if (c.n !== undefined && c.N !== undefined) { tags.appendChild(el("span", "tag", "n/N = " + c.n + "/" + c.N)); }
     if (c.percentage !== undefined) { tags.appendChild(el("span", "tag", c.percentage + "%")); }
     if (c.time_point) { tags.appendChild(el("span", "tag", "at " + c.time_point)); }
@@ -290,7 +301,8 @@
     if (where === "hidden") { details.appendChild(el("p", "meta not-drawn", "Hidden by the current filters.")); }
     details.appendChild(el("p", "meta", e.n_claims + " claim" + (e.n_claims === 1 ? "" : "s") + " from " +
       e.n_sources + " independent source" + (e.n_sources === 1 ? "" : "s") + " (" + e.studies.join(", ") + ")" +
-      (e.disagreement ? "; part of a disagreement" : "")));
+      (e.disagreement ? "; part of a disagreement" : "") +
+      (e.level ? "; best level of evidence: OCEBM " + e.level : "; no claim with a rated level of evidence")));
     var focused = null;
     e.evidence.forEach(function (c) {
       var box = claimBox(c);
