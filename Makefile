@@ -11,11 +11,13 @@ BENCH_ARGS  ?=
 # System packages (Debian), installed by `make setup` with apt-get -- as root -- when missing:
 #   default-jre-headless        Java for HermiT, the OWL reasoner of `jakkg reason` (make run, tests/test_reason.py)
 #   chromium chromium-driver    headless browser for the test of the interactive page (tests/test_browser.py)
+#   graphviz                    Graphviz `dot`, the layered layout of `jakkg draw`'s figure and the page's first view (make run, tests)
 JAVA_PACKAGES    = default-jre-headless
+GRAPHVIZ_PACKAGES = graphviz
 BROWSER_PACKAGES = chromium chromium-driver
 APT_INSTALL      = DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 
-.PHONY: help run test install setup setup-java setup-browser lint bench clean
+.PHONY: help run test install setup setup-java setup-browser setup-graphviz lint bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -28,13 +30,16 @@ define apt
 	  apt-get update && $(APT_INSTALL) $(2); fi
 endef
 
-setup: setup-java setup-browser  ## install the system packages (Java, Chromium) with apt-get; needs root
+setup: setup-java setup-browser setup-graphviz  ## install the system packages (Java, Chromium, Graphviz) with apt-get; needs root
 
 setup-java:  ## install Java (default-jre-headless) for the OWL reasoner, if missing
 	$(call apt,command -v java >/dev/null,$(JAVA_PACKAGES),Java runs HermiT for jakkg reason)
 
 setup-browser:  ## install chromium and chromium-driver for the browser test, if missing
 	$(call apt,command -v chromium >/dev/null && command -v chromedriver >/dev/null,$(BROWSER_PACKAGES),headless browser for tests/test_browser.py)
+
+setup-graphviz:  ## install Graphviz (dot) for the layout of jakkg draw, if missing
+	$(call apt,command -v dot >/dev/null,$(GRAPHVIZ_PACKAGES),Graphviz dot lays out jakkg draw's figure)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +51,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 install: $(VENV)/.installed  ## create .venv and install jakkg with its test extras
 
-run: install  ## build the whole knowledge graph from data/ into build/ (installs Java first when root)
+run: install  ## build the whole knowledge graph from data/ into build/ (installs Java and Graphviz first when root)
 	@$(MAKE) --no-print-directory setup-java || echo "run: no Java, so the reason stage will be skipped" >&2
 	$(BIN)/jakkg build --data $(DATA) --sources $(SOURCES) --out $(OUT) --report $(OUT)/validation-report.ttl
 	$(BIN)/jakkg coverage --data $(DATA) --sources $(SOURCES) --output $(OUT)/coverage.txt --missing-only
@@ -54,6 +59,7 @@ run: install  ## build the whole knowledge graph from data/ into build/ (install
 	@if command -v java >/dev/null; then set -x; $(BIN)/jakkg reason --in $(OUT)/jakdm.trig --out $(OUT); \
 	else echo "reason: SKIPPED, no Java: $(OUT)/jakdm-inferred.ttl and jakdm-reasoned.ttl not made (sudo make setup-java)" >&2; fi
 	$(BIN)/jakkg graph --out $(OUT)
+	@$(MAKE) --no-print-directory setup-graphviz
 	$(BIN)/jakkg draw --out $(OUT)
 	$(BIN)/jakkg query drug-targets --build $(OUT) --engine oxigraph --format csv --output $(OUT)/drug-targets.csv
 	$(BIN)/jakkg query improvements --build $(OUT) --engine oxigraph --format csv --output $(OUT)/improvements.csv

@@ -40,15 +40,162 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
+# the engines of jakkg.layout.layered_layout, each drawn with our ports and routes (what the figure shows)
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--window-size=1600,1000", "--hide-scrollbars", "--force-device-scale-factor=1"]
+
+
+# -- the engines compared with Graphviz dot (jakkg.layout's engine) ------------------------------------
+# Our own Sugiyama steps (jakkg.layout until issue 15 measured them against dot) and ELK layered run
+# by node: each takes jakkg.layout.Slots and returns the centre height of every box and dummy slot.
+
+
+def _count_crossings(order_a: dict[Any, int], order_b: dict[Any, int], links: list[tuple[Any, Any]]) -> int:
+    """Crossings between two adjacent columns: inversions of the target order (Fenwick tree)."""
+    pairs = sorted((order_a[u], order_b[v]) for u, v in links)
+    size = len(order_b) + 1
+    tree = [0] * (size + 1)
+    crossings = 0
+    for seen, (_, b) in enumerate(pairs):
+        # count earlier pairs with target position > b
+        i, le = b + 1, 0
+        while i > 0:
+            le += tree[i]
+            i -= i & -i
+        crossings += seen - le
+        i = b + 1
+        while i <= size:
+            tree[i] += 1
+            i += i & -i
+    return crossings
+
+
+def _barycentre(x: Any, ref: dict[Any, int], neighbours: list[Any], current: dict[Any, int]) -> float:
+    """Mean position of ``x``'s neighbours in the reference column (its own position when it has none)."""
+    nbrs = [ref[y] for y in neighbours if y in ref]
+    return sum(nbrs) / len(nbrs) if nbrs else float(current[x])
+
+
+def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
+    """Non-decreasing fit minimising the weighted squared error (pool adjacent violators)."""
+    blocks: list[list[float]] = []  # [value, weight, count]
+    for t, w in zip(targets, weights):
+        blocks.append([t, w, 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            v2, w2, c2 = blocks.pop()
+            v1, w1, c1 = blocks.pop()
+            blocks.append([(v1 * w1 + v2 * w2) / (w1 + w2), w1 + w2, c1 + c2])
+    out: list[float] = []
+    for v, _, c in blocks:
+        out.extend([v] * int(c))
+    return out
+
+
+
+
+def ours_engine(slots: Any, sweeps: int = 12) -> dict[Any, float]:
+    """Our own Sugiyama steps: barycentre sweeps keeping the order with the fewest crossings, then isotonic placement."""
+    n_cols = len(slots.columns)
+    col_of = {x: c for c, col in enumerate(slots.columns) for x in col}
+    height_of, gap_of = slots.height, slots.gap
+    links: list[list[tuple[Any, Any]]] = [[] for _ in range(max(n_cols - 1, 0))]
+    up: dict[Any, list[Any]] = defaultdict(list)
+    down: dict[Any, list[Any]] = defaultdict(list)
+    for a, b in slots.links:
+        links[col_of[a]].append((a, b))
+        down[a].append(b)
+        up[b].append(a)
+
+    def positions(items: list[Any]) -> dict[Any, int]:
+        return {x: i for i, x in enumerate(items)}
+
+    def total_crossings(order: list[list[Any]]) -> int:
+        return sum(_count_crossings(positions(order[c]), positions(order[c + 1]), links[c]) for c in range(n_cols - 1))
+
+    def sweep(order: list[list[Any]], downward: bool) -> list[list[Any]]:
+        order = [list(col) for col in order]
+        cols = range(1, n_cols) if downward else range(n_cols - 2, -1, -1)
+        for c in cols:
+            ref = positions(order[c - 1] if downward else order[c + 1])
+            current = positions(order[c])
+            order[c] = sorted(order[c], key=lambda x, ref=ref, current=current: (_barycentre(x, ref, up[x] if downward else down[x], current), current[x]))
+        return order
+
+    order = sweep([list(col) for col in slots.columns], True)
+    best, best_cross = order, total_crossings(order)
+    for i in range(sweeps):
+        order = sweep(order, i % 2 == 1)
+        cross = total_crossings(order)
+        if cross < best_cross:
+            best, best_cross = order, cross
+    order = best
+    tops: dict[Any, float] = {}
+    for col in order:
+        y = 0.0
+        for x in col:
+            tops[x] = y
+            y += height_of[x] + gap_of[x]
+
+    def centre(x: Any) -> float:
+        return tops[x] + height_of[x] / 2
+
+    def place(col: list[Any], desired: dict[Any, float]) -> None:
+        offsets, acc = [], 0.0
+        for i, x in enumerate(col):
+            if i:
+                acc += height_of[col[i - 1]] / 2 + max(gap_of[col[i - 1]], gap_of[x]) + height_of[x] / 2
+            offsets.append(acc)
+        target = [desired.get(x, centre(x)) - off for x, off in zip(col, offsets)]
+        weights = [0.5 if isinstance(x, tuple) else 1.0 for x in col]
+        fitted = _isotonic(target, weights)
+        for x, z, off in zip(col, fitted, offsets):
+            tops[x] = z + off - height_of[x] / 2
+
+    for i in range(2 * sweeps):
+        downward = i % 2 == 0
+        for c in range(n_cols) if downward else range(n_cols - 1, -1, -1):
+            desired = {}
+            for x in order[c]:
+                nbrs = [centre(y) for y in up[x] + down[x]]
+                if nbrs:
+                    desired[x] = sum(nbrs) / len(nbrs)
+            place(order[c], desired)
+    return {x: centre(x) + 1e-6 * i for col in order for i, x in enumerate(col)}  # ties keep the order
+
+
+
+def elk_engine(slots: Any) -> dict[Any, float]:
+    """ELK layered (the page's engine, vendored elkjs) run by node: one partition per column."""
+    import json
+    import shutil
+    import subprocess
+
+    if shutil.which("node") is None:
+        raise SystemExit("node is not installed (Debian package nodejs)")
+    m = slots.metrics
+    name = slots.names()
+    graph = {"id": "root", "layoutOptions": {
+        "elk.algorithm": "layered", "elk.direction": "RIGHT", "elk.partitioning.activate": "true",
+        "elk.spacing.nodeNode": str(m.dummy_gap), "elk.layered.spacing.nodeNodeBetweenLayers": str(m.column_gap),
+        "elk.layered.nodePlacement.strategy": "NETWORK_SIMPLEX", "elk.randomSeed": "1", "elk.separateConnectedComponents": "false"},
+        "children": [{"id": name[x], "width": m.box_width, "height": slots.height[x] + slots.gap[x] - m.dummy_gap,
+                      "layoutOptions": {"elk.partitioning.partition": str(c)}} for c, col in enumerate(slots.columns) for x in col],
+        "edges": [{"id": f"l{i}", "sources": [name[a]], "targets": [name[b]]} for i, (a, b) in enumerate(slots.links)]}
+    script = ("const ELK = require(process.argv[1]); const g = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "new ELK().layout(g).then(r => console.log(JSON.stringify(r.children.map(c => [c.id, c.y + c.height / 2]))));")
+    vendor = str(ROOT / "src" / "jakkg" / "web" / "vendor" / "elk.bundled.js")
+    done = subprocess.run(["node", "-e", script, vendor], input=json.dumps(graph), capture_output=True, text=True, check=True)
+    item = {v: k for k, v in name.items()}
+    return {item[i]: float(y) for i, y in json.loads(done.stdout)}
 
 
 def browser(profile: str):
@@ -144,7 +291,7 @@ def compare_layouts() -> None:
         strongest_subgraph,
     )
     from jakkg.graph import graph_style, project
-    from jakkg.layout import Metrics, layered_layout, wrap_label
+    from jakkg.layout import Metrics, dot_engine, layered_layout, wrap_label
     from tests.graph_support import SEED_BUILD
 
     store = pyoxigraph.Store()
@@ -153,9 +300,12 @@ def compare_layouts() -> None:
     H, _ = strongest_subgraph(static_subgraph(project(store), style)[0], FIGURE_MAX_EDGES, FIGURE_MAX_NODES)
     columns = drawn_columns(H, style, populations=False)
     m = Metrics()
-    start = time.perf_counter()
-    ours = layered_layout(H, columns, m, thickness=lambda e: edge_width(H.edges[e]["n_claims"]))
-    ours_s = time.perf_counter() - start
+    engines = {"Graphviz dot (jakkg.layout)": dot_engine, "ours (barycentre, isotonic)": ours_engine, "elkjs layered (node)": elk_engine}
+    drawn = {}
+    for title, engine in engines.items():
+        start = time.perf_counter()
+        layout = layered_layout(H, columns, m, thickness=lambda e: edge_width(H.edges[e]["n_claims"]), engine=engine)
+        drawn[title] = (layout, time.perf_counter() - start)
 
     rank = {layer: i for i, (layer, _) in enumerate(columns)}
     names = sorted(H.nodes)
@@ -180,11 +330,12 @@ def compare_layouts() -> None:
     ig_height = (max(float(x) for x, _ in coords) - min(float(x) for x, _ in coords)) * unit + max(heights.values())
     print(f"seed figure: {H.number_of_nodes()} entities, {H.number_of_edges()} edges, {len(columns)} columns")
     print(f"{'layout':<28} {'crossings':>9} {'height pt':>10} {'seconds':>8}")
-    print(f"{'jakkg.layout (ours)':<28} {crossings(gap_segments_ours(ours)):>9} {ours.height:>10.0f} {ours_s:>8.2f}")
+    for title, (layout, seconds) in drawn.items():
+        print(f"{title:<28} {crossings(gap_segments_ours(layout)):>9} {layout.height:>10.0f} {seconds:>8.2f}")
     print(f"{'igraph ' + igraph.__version__ + ' Sugiyama':<28} {crossings(segments):>9} {ig_height:>10.0f} {ig_s:>8.2f}")
     elk = elk_layout(H, columns, heights, m)
     if elk:
-        print(f"{'elkjs (vendored) layered':<28} {crossings(elk[0]):>9} {elk[1]:>10.0f} {elk[2]:>8.2f}")
+        print(f"{'elkjs, its own routes':<28} {crossings(elk[0]):>9} {elk[1]:>10.0f} {elk[2]:>8.2f}")
 
 
 def elk_layout(H, columns, heights, m):

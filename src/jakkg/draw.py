@@ -3,8 +3,11 @@ interactive page (one self-contained HTML file).
 
 The static figure uses the layered layout of :mod:`jakkg.layout`: drugs |
 kinases | pathways | diseases and phenotypes | outcome measures, left to
-right, so a reader follows each drug to each outcome (benchmarks/page.py
---layouts measures it against igraph's and ELK's layered layouts). Nodes are
+right, so a reader follows each drug to each outcome. Graphviz ``dot`` orders
+and places the boxes (one rank per column); we route and draw the edges.
+On the seed figure dot's order has 766 crossings against 1,012 for the
+Sugiyama code we had and 818 for ELK, at the same height within 1%
+(benchmarks/page.py --layouts). Nodes are
 coloured by category (Okabe-Ito palette, ``graph.yaml``), edges by kind of
 evidence (mechanism, improvement, worsening or adverse event, no change,
 negated) and their width grows with the number of claims behind them.
@@ -15,10 +18,10 @@ are counted in its footnote).
 The page draws with Cytoscape.js and lays out with ELK (both vendored from
 npm in ``web/vendor``, pinned in its manifest, inlined so the file works
 offline). It opens on the core without cohorts and patients, laid out here
-with the same layered layout as the figure, so the first render needs no
-layout in the browser; every filter (drug, paper, study design, population
-age group, negation, cohorts and patients) has ELK lay out what remains,
-one partition per category column. Claims name populations, instruments and
+with the same layered layout as the figure (Graphviz dot), so the first
+render needs no layout in the browser; every filter (drug, paper, study
+design, OCEBM level of evidence, population age group, negation, cohorts and
+patients) has ELK lay out what remains, one partition per category column. Claims name populations, instruments and
 studies by IRI: :func:`page_context` reads their labels, the entities'
 synonyms and the study designs from the same store, so the page never shows
 a raw identifier where a label exists.
@@ -482,9 +485,10 @@ def node_size(label: str, metrics: Metrics = PAGE_METRICS) -> tuple[list[str], f
 def opening_positions(drawn: nx.MultiDiGraph, style: GraphStyle) -> dict[str, dict[str, float]]:
     """Centres of the boxes of the page's opening view: the drawn network without cohorts and patients.
 
-    Laid out here, with the static figure's layered layout, so the page opens
-    without waiting for a layout in the browser (a summary of a large corpus
-    took ELK some 8 s at 10k claims); filters lay out what remains with ELK.
+    Laid out here, with the static figure's layered layout (Graphviz dot), so
+    the page opens without waiting for a layout in the browser (a summary of
+    a large corpus took ELK some 8 s in the browser at 10k claims, dot 2.6 s
+    here); filters lay out what remains with ELK.
     """
     core, _, _ = static_subgraph(drawn, style)
     if core.number_of_nodes() == 0:
