@@ -17,21 +17,27 @@ claims, 32 copies = 10,176 claims), renders jakdm-network.html the way
 Usage: ``python benchmarks/page.py [--copies 1 32] [--screenshot docs/evidence-network-page.png] [--layouts]``;
 the screenshot is the first screen of the seed page at 1600x1000.
 
-``--layouts`` compares the static figure's layered layout (jakkg.layout, ours)
-with igraph's Sugiyama layout (``pip install igraph``) and ELK layered (the
-vendored elkjs, run by node when it is installed) on the seed figure, all with
-the same columns and boxes: edge crossings between adjacent columns (long edges
-counted in every gap they cross, same-column arcs left out) and the height of
-the drawing. On the seed figure (83 entities, 155 edges):
+``--layouts`` compares the engines that can order and place the static
+figure's boxes on the seed figure, each drawn by jakkg.layout with the same
+columns, boxes, dummy slots and routes: Graphviz dot (what jakkg.layout
+uses), the barycentre-and-isotonic code jakkg.layout had before (kept below
+for this comparison), ELK layered (the vendored elkjs, run by node); then
+igraph's Sugiyama layout (``pip install igraph``) and ELK with its own
+polyline routes, which are counted on their own points. Printed: edge
+crossings between adjacent columns (long edges counted in every gap they
+cross, same-column arcs and pieces sharing an end left out) and the height
+of the drawing; the width is the same for all (five columns of fixed width).
+On the seed figure (83 entities, 155 edges), issue 15:
 
-    layout                       crossings  height pt
-    jakkg.layout (ours)               1027       1618
-    igraph 1.0.0 Sugiyama             1246       3966   (unit-size nodes at the mean box height: a lower bound)
-    elkjs 0.12.1 layered               535       2073   (polyline routing; 3 s in node)
+    layout                       crossings  height pt  seconds
+    Graphviz dot (jakkg.layout)        766       1614     0.20
+    ours (barycentre, isotonic)       1012       1624     0.02
+    elkjs layered (node)               818       1629     4.44
+    igraph 1.0.0 Sugiyama              985       4049     0.06   (unit-size nodes at the mean box height: a lower bound)
+    elkjs, its own routes              539       2180     1.52   (parallel edges merged into one: not comparable)
 
-igraph loses on both, so the figure keeps ours; ELK halves the crossings for a
-28% taller figure, but would make `jakkg draw` need node (or a JVM build of
-ELK); the page uses ELK for every layout after a filter.
+so the figure and the page's first view are laid out by dot (``mclimit=50``
+and ``remincross``: with dot's defaults, 944 crossings).
 """
 from __future__ import annotations
 
