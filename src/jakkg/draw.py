@@ -32,8 +32,9 @@ the most independent sources, then claims: :func:`strongest_subgraph`) and
 says on its face how much it left out and where to read it; beyond
 ``PAGE_MAX_EDGES`` / ``PAGE_MAX_NODES`` the page draws such a summary too,
 while its data keeps every edge, reachable through the search. At 10,816
-synthetic claims (4,935 edges) the page's first render took 0.8 to 1.9 s in
-headless Chromium on a busy 2-core machine (benchmarks/page.py).
+synthetic claims (4,961 edges) the page's first render took 1.4 s in
+headless Chromium on a busy 2-core machine (benchmarks/page.py; 0.8 to 1.9 s
+in earlier runs).
 
 matplotlib is used with the Agg canvas and no pyplot state; SVG ids are
 salted and dates left out, and the page's data is sorted JSON, so the same
