@@ -64,6 +64,7 @@ run: install  ## build the whole knowledge graph from data/ into build/ (install
 	$(BIN)/jakkg query drug-targets --build $(OUT) --engine oxigraph --format csv --output $(OUT)/drug-targets.csv
 	$(BIN)/jakkg query improvements --build $(OUT) --engine oxigraph --format csv --output $(OUT)/improvements.csv
 	$(BIN)/jakkg pool --out $(OUT)
+	$(BIN)/jakkg evidence-map --out $(OUT)
 	$(BIN)/jakkg disagreements $(OUT)/jakdm-reasoned.ttl --out $(OUT)
 
 test: install setup  ## run the test suite

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jakkg.disagree import compare, rule_files, run_rules
+from jakkg.disagree import compare, read_rejected, rule_files, run_rules
 from jakkg.store import load_store
 
 from .conftest import run_cli
@@ -76,3 +76,19 @@ def test_cli_writes_candidates_and_rejects_a_bad_verdict_file(built: Path, tmp_p
     result = run_cli("disagreements", str(built / "jakdm.trig"), "--out", str(tmp_path), "--rejected", str(bad))
     assert result.exit_code == 2 and "bad.yaml: entry 1" in result.output
     assert (tmp_path / "disagreement-candidates.csv").read_bytes() == first
+
+
+def test_every_seed_candidate_has_a_curators_verdict(built: Path, tmp_path: Path) -> None:
+    """With data/rejected-disagreements.yaml (the command's default), no candidate is left open:
+    5 confirmed by curated links, 7 rejected with a reason."""
+    from .conftest import DATA
+
+    rows, counts = compare(load_store(built / "jakdm.trig"), DATA / "rejected-disagreements.yaml")
+    assert (counts["candidates"], counts["confirmed"], counts["rejected"]) == (12, 5, 7)
+    verdicts = [r["verdict"] for r in rows if r["rule"]]
+    assert "open" not in verdicts and all(v == "confirmed" or v.startswith("rejected: ") and len(v) > 40 for v in verdicts)
+    # every rejected pair is a pair some rule proposes (a stale verdict would hide nothing and mislead)
+    assert counts["rejected"] == len(read_rejected(DATA / "rejected-disagreements.yaml"))
+    result = run_cli("disagreements", str(built / "jakdm.trig"), "--out", str(tmp_path),
+                     "--rejected", str(DATA / "rejected-disagreements.yaml"))
+    assert "5 confirmed by a curated link, 7 rejected by a curator" in result.output

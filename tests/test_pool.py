@@ -135,6 +135,10 @@ def test_seed_corpus_says_why_nothing_is_pooled(built: Path, tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO((tmp_path / "pooled-estimates.csv").read_text())))
     assert rows and all(r["status"] == "not pooled" and r["reason"] for r in rows)
+    # no n/N outcome definition is reported for two interventions (two JAK inhibitors, or one and the class):
+    # the class roll-up adds no row, and each row says so
+    assert {r["level"] for r in rows} == {"drug"}
+    assert all(r["class_level"].startswith("no other JAK inhibitor") for r in rows)
     by = {(r["intervention"], r["outcome"], r["population"]): r for r in rows}
     rash = by[("Janus Kinase Inhibitors", "ameliorates condition Skin rash (improved)", "juvenile")]
     assert rash["reason"] == "one study only (others define the outcome differently)"
@@ -178,3 +182,69 @@ def test_cli_unusable_graph_exits_2_and_keeps_outputs(tmp_path: Path) -> None:
     result = run_cli("pool", str(bad), "--out", str(tmp_path))
     assert result.exit_code == 2 and "bad.ttl:1" in result.output
     assert (tmp_path / "pooled-estimates.csv").read_text() == "previous\n"
+
+
+# -- the drug-class roll-up ---------------------------------------------------------------------
+CLASS_FIXTURE = Path(__file__).parent / "fixtures" / "pool" / "class.trig"
+
+
+@pytest.fixture(scope="module")
+def class_results():
+    results, _, labels = pool_graph(load_store(CLASS_FIXTURE))
+    return {(r.outcome.level, r.outcome.intervention[0].rsplit("/", 1)[1], r.outcome.definition(labels),
+             r.outcome.population): r for r in results}
+
+
+def test_members_roll_up_into_the_class_and_pool_by_hand(class_results) -> None:
+    """6/10 (baricitinib), 12/20 (tofacitinib), 3/5 (the class) all have logit ln 1.5: tau2 = I2 = 0, pooled 0.6.
+
+    Weights 1/(1/n + 1/(N-n)): 2.4, 4.8 and 1/(1/3 + 1/2) = 1.2, sum 8.4; SE sqrt(1/8.4) = 0.345033;
+    CI expit(ln 1.5 -/+ 1.959964 x 0.345033) = 0.4327 .. 0.7468.
+    """
+    rash = class_results[("class", "D000075242", "ameliorates condition rash (improved)", "juvenile")]
+    assert claims(rash.pooled) == ["R1", "R2", "R3"], "letter P's report of S1 counts once; drug Z is no member"
+    assert {r.claim.rsplit("/", 1)[1]: why for r, why in rash.listed} == {"RP": "same study as R1", "R4": "case report"}
+    e = rash.estimate
+    assert e is not None and (e.studies, e.patients, e.tau2, e.i2) == (3, 35, 0.0, 0.0)
+    assert e.proportion == pytest.approx(0.6)
+    se = math.sqrt(1 / 8.4)
+    assert (e.ci_low, e.ci_high) == (pytest.approx(expit(math.log(1.5) - Z * se)), pytest.approx(expit(math.log(1.5) + Z * se)))
+    assert e.ci_low == pytest.approx(0.4327, abs=5e-5) and e.ci_high == pytest.approx(0.7468, abs=5e-5)
+
+
+def test_drug_level_rows_stay_and_say_what_became_of_them_at_class_level(class_results) -> None:
+    bari = class_results[("drug", "CHEBI_95341", "ameliorates condition rash (improved)", "juvenile")]
+    tofa = class_results[("drug", "CHEBI_71200", "ameliorates condition rash (improved)", "juvenile")]
+    direct = class_results[("drug", "D000075242", "ameliorates condition rash (improved)", "juvenile")]
+    rolled = class_results[("class", "D000075242", "ameliorates condition rash (improved)", "juvenile")]
+    assert (bari.reason, tofa.reason, direct.reason) == (
+        "one study only (others define the outcome differently)", "case reports not pooled", "one study only")
+    assert bari.class_level == tofa.class_level == direct.class_level == f"class level {rolled.outcome.id}: pooled"
+    assert rolled.outcome.id != direct.outcome.id
+    drug_z = class_results[("drug", "drugZ", "ameliorates condition rash (improved)", "juvenile")]
+    assert drug_z.class_level == "", "not a JAK inhibitor: no class level"
+
+
+def test_class_level_keeps_populations_definitions_case_reports_and_overlap_apart(class_results) -> None:
+    assert not any(k[0] == "class" and k[3] == "adult" for k in class_results), "adults: one intervention, no roll-up"
+    adult = class_results[("drug", "CHEBI_95341", "ameliorates condition rash (improved)", "adult")]
+    assert adult.class_level.startswith("no other JAK inhibitor")
+    assert not any(k[0] == "class" and "CDASI" in k[2] for k in class_results), "CDASI is another definition"
+    resolved = class_results[("class", "D000075242", "ameliorates condition rash (resolved)", "juvenile")]
+    assert (resolved.estimate, resolved.reason) == (None, "case reports not pooled")
+    zoster = class_results[("class", "D000075242", "has adverse event herpes zoster (observed)", "juvenile")]
+    assert (zoster.estimate, zoster.reason) == (None, "possible cohort overlap")
+    assert zoster.overlap == "Seven et al. 2020 and Eight et al. 2022 share Huang B"
+
+
+def test_cli_class_rows_in_the_table_and_rdf(tmp_path: Path) -> None:
+    result = run_cli("pool", str(CLASS_FIXTURE), "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "pooled-estimates.csv").read_text())))
+    pooled = [r for r in rows if r["status"] == "pooled"]
+    assert [(r["intervention"], r["level"], r["studies_pooled"], r["patients"]) for r in pooled] == [
+        ("Janus Kinase Inhibitors", "class", "3", "35")]
+    assert "Two et al. 2021 12/20 on tofacitinib [R2]" in pooled[0]["studies"]
+    ttl = (tmp_path / "pooled-estimates.ttl").read_text()
+    assert "Janus Kinase Inhibitors (class: member drugs rolled up): ameliorates condition rash (improved)" in ttl
+    assert "prov:wasDerivedFrom claim:R1 , claim:R2 , claim:R3" in ttl

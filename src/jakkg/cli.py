@@ -282,6 +282,26 @@ def pool_command(graph_file: Path | None, out_dir: Path, include_case_reports: b
         click.echo(f"  wrote {len(paths) - 2} forest plot file(s) in {out_dir}")
 
 
+@main.command("evidence-map")
+@graph_file_argument
+@out_option
+@reports_errors
+def evidence_map_command(graph_file: Path | None, out_dir: Path) -> None:
+    """Draw the evidence map of GRAPH_FILE (default OUT/jakdm.trig): JAK inhibitors against outcome groups.
+
+    Writes OUT/evidence-map.csv (one row per cell, with its claims),
+    OUT/evidence-map.png and OUT/evidence-map.svg; juvenile and adult apart.
+    """
+    from .evidence_map import write_evidence_map
+
+    emap, paths = write_evidence_map(graph_file or out_dir / "jakdm.trig", out_dir)
+    used = sum(len(c["claims"]) for c in emap.cells)
+    left = ", ".join(f"{n} {why}" for why, n in sorted(emap.skipped.items()))
+    click.echo(f"{len(emap.cells)} cell(s) from {used} claim(s)" + (f"; not on the map: {left}" if left else ""))
+    for path in paths:
+        click.echo(f"  wrote {path}")
+
+
 @main.command("disagreements")
 @graph_file_argument
 @out_option

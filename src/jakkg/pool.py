@@ -9,6 +9,16 @@ or directions are different outcome definitions and are never pooled together
 (a CDASI drop of >= 5 is not "rash improved"); the table names the other
 definitions found for the same intervention, object and population.
 
+Two levels. At *drug* level the intervention is what the papers name (a drug,
+or the class when they speak of "JAK inhibitors"). At *class* level
+(:func:`roll_up`) the outcomes of every member of "Janus Kinase Inhibitors"
+(MeSH D000075242) and of the class itself are pooled together, membership
+read from the graph (typed jakkg:JAKInhibitor by the reasoner, or asserted to
+inhibit a JAK), never from a list of names; a class-level row exists where
+reports on at least two interventions meet, and each drug-level row of a
+member says what became of it at class level. Every rule below holds at both
+levels.
+
 The reviewer's rules:
 
 - a study counts once, however many papers report it: the study of a claim is
@@ -48,7 +58,7 @@ import re
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -91,8 +101,9 @@ JAK_DRUGS = PREFIXES + """
 SELECT DISTINCT ?drug WHERE {
   { ?claim rdf:subject ?drug ; rdf:predicate <http://purl.obolibrary.org/obo/RO_0002449> ; rdf:object ?target .
     ?target rdfs:label ?target_label FILTER(REGEX(?target_label, "^(JAK[1-3]|TYK2)$")) }
-  UNION { VALUES ?drug { <%s> } }
-}""" % JAK_CLASS
+  UNION { ?drug a jakkg:JAKInhibitor }
+  UNION { VALUES ?drug { <""" + JAK_CLASS + """> } }
+}"""
 TREATED = PREFIXES + "SELECT ?population ?drug WHERE { VALUES ?t { jakkg:Cohort jakkg:Patient } ?population a ?t ; jakkg:treatedWith ?drug }"
 POPULATIONS = PREFIXES + """
 SELECT ?population ?diagnosis ?age WHERE {
@@ -165,14 +176,16 @@ class Outcome:
     direction: str | None
     negated: bool
     population: str  # juvenile, adult or "not stated"
+    level: str = field(default="drug", repr=False)  # "drug": as the papers name it; "class": members rolled up
 
     @property
     def id(self) -> str:
-        return hashlib.sha1(repr(self).encode()).hexdigest()[:10]
+        """Stable across versions: a drug-level id is the hash it had before class-level rows existed."""
+        return hashlib.sha1((repr(self) + ("" if self.level == "drug" else f"|{self.level}")).encode()).hexdigest()[:10]
 
     def family(self) -> tuple[Any, ...]:
         """Outcomes that differ only in definition (predicate, instrument, direction, negation) share a family."""
-        return (self.intervention, self.object, self.population)
+        return (self.intervention, self.object, self.population, self.level)
 
     def definition(self, labels: dict[str, str]) -> str:
         parts = [labels.get(self.predicate, _local(self.predicate))]
@@ -195,6 +208,7 @@ class Report:
     paper: str
     n: int | None
     N: int | None
+    drug: str = ""  # the intervention as the claim names it, told in class-level rows
 
     @property
     def own_paper(self) -> bool:
@@ -223,6 +237,7 @@ class Result:
     reason: str
     overlap: str = ""
     other_definitions: list[str] = field(default_factory=list)
+    class_level: str = ""  # for a member drug's (or the class's) row: what became of it at class level
 
 
 def authors_of(citation: str) -> frozenset[str]:
@@ -258,8 +273,37 @@ def read_graph(store: Any) -> tuple[dict[Outcome, list[Report]], dict[str, Study
             intervention = (JAK_CLASS,)
         key = Outcome(intervention, predicate, obj, None if instrument == obj else instrument, direction,
                       negated == "true", kinds.get(population or subject, "not stated"))
-        outcomes[key].append(Report(claim, credited or paper, paper, n, total))
+        outcomes[key].append(Report(claim, credited or paper, paper, n, total, intervention[0]))
     return outcomes, studies, labels
+
+
+def roll_up(outcomes: dict[Outcome, list[Report]], members: set[str]) -> dict[Outcome, list[Report]]:
+    """Class-level outcomes: the reports of every member drug and of the class itself, per outcome definition.
+
+    Membership is the graph's (a drug typed jakkg:JAKInhibitor by the reasoner, or asserted to inhibit
+    JAK1-3/TYK2, the same criterion the OWL class states). A class-level outcome is made only where
+    reports of at least two interventions meet (else it would repeat the drug-level row); every rule of
+    :func:`decide` then applies to it as to any outcome -- one study once, so a study that reports
+    baricitinib and the class for the same outcome counts once, with its largest N (its arms are not
+    summed: they may be the same patients).
+    """
+    rolled: dict[Outcome, list[Report]] = defaultdict(list)
+    for o, reports in outcomes.items():
+        if o.level == "drug" and len(o.intervention) == 1 and o.intervention[0] in members:
+            rolled[replace(o, intervention=(JAK_CLASS,), level="class")].extend(reports)
+    return {o: reps for o, reps in rolled.items() if len({r.drug for r in reps}) >= 2}
+
+
+def tell_class_level(results: list[Result], members: set[str]) -> None:
+    """Say on each drug-level row of a JAK inhibitor (or the class) what its class-level roll-up became."""
+    rolled = {replace(r.outcome, intervention=(JAK_CLASS,), level="drug"): r for r in results if r.outcome.level == "class"}
+    for r in results:
+        o = r.outcome
+        if o.level != "drug" or len(o.intervention) != 1 or o.intervention[0] not in members:
+            continue
+        up = rolled.get(replace(o, intervention=(JAK_CLASS,)))
+        r.class_level = (f"class level {up.outcome.id}: {up.reason}" if up else
+                         "no other JAK inhibitor or class-level claim reports this definition in this population")
 
 
 def _vocabulary_labels() -> dict[str, str]:
@@ -338,8 +382,11 @@ def pool_graph(store: Any, *, include_case_reports: bool = False, allow_overlap:
                ) -> tuple[list[Result], dict[str, Study], dict[str, str]]:
     """Every n/N outcome of a built graph with its verdict, ordered by intervention, outcome and population."""
     outcomes, studies, labels = read_graph(store)
+    members = {row[0] for row in select(store, JAK_DRUGS)}
+    outcomes |= roll_up(outcomes, members)
     results = [decide(o, reps, studies, include_case_reports=include_case_reports, allow_overlap=allow_overlap)
                for o, reps in outcomes.items()]
+    tell_class_level(results, members)
     families: dict[tuple[Any, ...], list[Outcome]] = defaultdict(list)
     for o in outcomes:
         families[o.family()].append(o)
@@ -347,14 +394,15 @@ def pool_graph(store: Any, *, include_case_reports: bool = False, allow_overlap:
         r.other_definitions = sorted(o.definition(labels) for o in families[r.outcome.family()] if o != r.outcome)
         if r.estimate is None and r.other_definitions and r.reason == "one study only":
             r.reason = "one study only (others define the outcome differently)"
-    results.sort(key=lambda r: (_intervention_label(r.outcome, labels), r.outcome.definition(labels), r.outcome.population))
+    results.sort(key=lambda r: (_intervention_label(r.outcome, labels), r.outcome.level != "drug", r.outcome.definition(labels),
+                                r.outcome.population))
     return results, studies, labels
 
 
 # -- outputs --------------------------------------------------------------------------------------
-CSV_COLUMNS = ["outcome_id", "intervention", "outcome", "population", "status", "reason", "studies_pooled", "patients",
+CSV_COLUMNS = ["outcome_id", "intervention", "level", "outcome", "population", "status", "reason", "studies_pooled", "patients",
                "pooled_proportion", "ci_low", "ci_high", "tau2", "i2", "overlap", "studies", "not_pooled",
-               "other_definitions"]
+               "other_definitions", "class_level"]
 
 
 def to_csv(results: list[Result], studies: dict[str, Study], labels: dict[str, str]) -> str:
@@ -365,14 +413,15 @@ def to_csv(results: list[Result], studies: dict[str, Study], labels: dict[str, s
     for r in results:
         e = r.estimate
         w.writerow([
-            r.outcome.id, _intervention_label(r.outcome, labels), r.outcome.definition(labels), r.outcome.population,
+            r.outcome.id, _intervention_label(r.outcome, labels), r.outcome.level, r.outcome.definition(labels), r.outcome.population,
             "pooled" if e else "not pooled", r.reason,
             e.studies if e else 0, e.patients if e else sum(x.N or 0 for x, why in r.listed if not why.startswith("same study")),
             *(_fmt(v) for v in ((e.proportion, e.ci_low, e.ci_high, e.tau2, e.i2) if e else (None,) * 5)),
             r.overlap,
-            "; ".join(_describe(x, studies) for x in r.pooled),
-            "; ".join(f"{_describe(x, studies)}: {why}" for x, why in r.listed),
+            "; ".join(_describe(x, studies, labels, r.outcome.level) for x in r.pooled),
+            "; ".join(f"{_describe(x, studies, labels, r.outcome.level)}: {why}" for x, why in r.listed),
             "; ".join(r.other_definitions),
+            r.class_level,
         ])
     return out.getvalue()
 
@@ -393,7 +442,7 @@ def to_ntriples(results: list[Result], labels: dict[str, str]) -> str:
             continue
         e, s = r.estimate, f"<{DATA}pooled/{r.outcome.id}>"
         add(s, "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", f"<{VOCAB}PooledEstimate>")
-        label = f"{_intervention_label(r.outcome, labels)}: {r.outcome.definition(labels)} ({r.outcome.population})"
+        label = f"{_heading(r.outcome, labels)}: {r.outcome.definition(labels)} ({r.outcome.population})"
         add(s, "<http://www.w3.org/2000/01/rdf-schema#label>", _string(label))
         for drug in r.outcome.intervention:
             add(s, f"<{VOCAB}intervention>", f"<{drug}>")
@@ -429,10 +478,17 @@ def _intervention_label(o: Outcome, labels: dict[str, str]) -> str:
     return " or ".join(sorted(labels.get(d, _local(d)) for d in o.intervention))
 
 
-def _describe(r: Report, studies: dict[str, Study]) -> str:
+def _heading(o: Outcome, labels: dict[str, str]) -> str:
+    """The intervention as a title: '(class: member drugs rolled up)' after the class at class level."""
+    return _intervention_label(o, labels) + (" (class: member drugs rolled up)" if o.level == "class" else "")
+
+
+def _describe(r: Report, studies: dict[str, Study], labels: dict[str, str] | None = None, level: str = "drug") -> str:
+    """'Ding et al. 2021 24/24 [DI21-C020]', naming the drug (' on baricitinib') in a class-level row."""
     label = studies[r.study].label if r.study in studies else _local(r.study)
     numbers = f"{r.n}/{r.N}" if r.n is not None and r.N is not None else f"n={r.n} N={r.N}"
-    return f"{label} {numbers} [{_local(r.claim)}]"
+    drug = f" on {(labels or {}).get(r.drug, _local(r.drug))}" if level == "class" and r.drug else ""
+    return f"{label} {numbers}{drug} [{_local(r.claim)}]"
 
 
 # -- forest plots and files --------------------------------------------------------------------
@@ -458,7 +514,7 @@ def forest_plot(result: Result, studies: dict[str, Study], labels: dict[str, str
         y = len(rows) - i + 1
         ax.plot([lo, hi], [y, y], color="black", lw=1)
         ax.plot([p], [y], "s", color="black", markersize=3 + 6 * math.sqrt(r.N / max(x.N for x in rows)))  # type: ignore[operator]
-        ax.text(-0.02, y, f"{_describe(r, studies)}", ha="right", va="center", fontsize=8)
+        ax.text(-0.02, y, _describe(r, studies, labels, result.outcome.level), ha="right", va="center", fontsize=8)
     ax.fill([e.ci_low, e.proportion, e.ci_high, e.proportion], [1, 1.25, 1, 0.75], color="tab:blue")
     ax.text(-0.02, 1, f"pooled {e.proportion:.2f} ({e.ci_low:.2f}-{e.ci_high:.2f}), "
                       f"tau\u00b2={e.tau2:.2f}, I\u00b2={100 * e.i2:.0f}%", ha="right", va="center", fontsize=8, weight="bold")
@@ -466,7 +522,7 @@ def forest_plot(result: Result, studies: dict[str, Study], labels: dict[str, str
     ax.set_ylim(0.3, len(rows) + 1.7)
     ax.set_yticks([])
     ax.set_xlabel("proportion of patients (95% CI)", fontsize=8)
-    fig.suptitle(f"{_intervention_label(result.outcome, labels)}: {result.outcome.definition(labels)} "
+    fig.suptitle(f"{_heading(result.outcome, labels)}: {result.outcome.definition(labels)} "
                  f"({result.outcome.population})", x=0.02, ha="left", fontsize=9)
     fig.subplots_adjust(left=0.55, right=0.97, bottom=0.3 if len(rows) < 4 else 0.15)
     png, svg = io.BytesIO(), io.BytesIO()
