@@ -9,11 +9,11 @@ that other papers' checks and claims use -- sits in
 was built from:
 
 - the claims file's bytes and its path as messages and the graph show it;
-- every input shared by all papers: ``sources.yaml``, the entity files, the
-  sources directory, jakkg's version and the bytes of every file of the
+- every input shared by all papers: ``sources.yaml``, the entity files,
+  jakkg's version and the bytes of every file of the
   installed package (code, ontology, vocabulary, prefix map);
-- checked on reuse: the digests of the paper's text and of the patient tables
-  the file names (recorded in the entry, as the file names them);
+- checked on reuse: the digests of the paper's text (in the sources
+  directory of this build) and of the patient tables the file names;
 - checked on reuse, against the other papers of this build: each key the
   paper's records resolved (a cohort, patient or claim of another paper, or
   an entity) still names the same kind of record with the same label.
@@ -90,7 +90,7 @@ class PaperCache:
         if self._salt is None:
             c = loader.corpus
             h = hashlib.sha256(f"jakkg build cache {FORMAT}\0{code_digest()}\0".encode())
-            h.update(str(c.sources_dir.resolve()).encode() + b"\0" + display_path(c.data_dir).encode() + b"\0")
+            h.update(display_path(c.data_dir).encode() + b"\0")
             for path in [c.data_dir / "sources.yaml", *sorted((c.data_dir / "entities").glob("*.yaml"))]:
                 h.update(display_path(path).encode() + b"\0" + _file_digest(path).encode() + b"\0")
             self._salt = h.digest()
@@ -113,7 +113,7 @@ class PaperCache:
         source = header["source"]
         if source in self.restored or source not in loader.corpus.papers:
             return False  # a second file for one paper: consistent() turns the cache off
-        if any(_file_digest(Path(dep)) != digest for dep, digest in header["deps"]):
+        if any(_file_digest(self.dep_path(loader.corpus, kind, name)) != digest for kind, name, digest in header["deps"]):
             return False
         for kind in KINDS:
             for rec_id, label, file, line in header["stubs"][kind]:
@@ -135,6 +135,15 @@ class PaperCache:
             return header, payload.decode("utf-8").splitlines(keepends=True)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
+
+    @staticmethod
+    def dep_path(corpus: Corpus, kind: str, name: str) -> Path:
+        """Where a paper's text (``seed``, in the sources directory) or patient table (``table``, in data/) is now.
+
+        Named relative to their folders, so a corpus moved or copied with its
+        build keeps its cache, and checked by content wherever it is.
+        """
+        return (corpus.sources_dir if kind == "seed" else corpus.data_dir) / name
 
     def consistent(self, corpus: Corpus) -> bool:
         """Whether every reused paper's view of the other papers is unchanged, and each paper has one file.
@@ -177,12 +186,12 @@ class PaperCache:
               stubs: dict[str, list[list[Any]]] | None) -> tuple[dict[str, Any], bytes]:
         """The header and payload of one paper's entry."""
         part = built.paper_part(paper)
-        seed = corpus.sources_dir / (corpus.papers[paper].seed or "")
-        deps = [seed.resolve(), *(t.resolve() for t in corpus.tables.get(path, []))]
+        deps = [["seed", corpus.papers[paper].seed or ""],
+                *(["table", str(table.relative_to(corpus.data_dir))] for table in corpus.tables.get(path, []))]
         payload = "".join(part.lines).encode("utf-8")
         header = {
             "format": FORMAT, "key": self.keys[path], "source": paper, "file": display_path(path),
-            "deps": [[str(dep), _file_digest(dep)] for dep in deps],
+            "deps": [[kind, name, _file_digest(self.dep_path(corpus, kind, name))] for kind, name in deps],
             "stubs": stubs or {kind: [] for kind in KINDS},
             "refs": {key: signature(corpus, key) for key in sorted(built.used.get(paper, ()))},
             "records": {t: list(r) for t, r in part.records.items()},
