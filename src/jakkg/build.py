@@ -562,8 +562,8 @@ class GraphBuilder:
     def evidence_level(self, study_id: str) -> str | None:
         """The OCEBM 2011 level (N-Triples term) of a study's designs, once per study (issue 14, :mod:`jakkg.evidence`)."""
         study = self.studies[study_id]
-        for design in study.design:  # every part that shows the level depends on the designs' entities
-            self.uses(design)
+        for design in study.design:  # every record that shows the level refers to the designs, whichever is built first
+            self.ref(design)
         if study_id not in self._levels:
             from .evidence import level_of
 

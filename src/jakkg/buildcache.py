@@ -127,12 +127,13 @@ class PaperCache:
         """An entry's header and lines, or None when it is missing, unreadable, truncated or altered."""
         try:
             data = (self.dir / f"{key}{SUFFIX}").read_bytes()
-            head, _, payload = data.partition(b"\n")
-            header = json.loads(head)
-            if (header.get("format") != FORMAT or header.get("key") != key or header["bytes"] != len(payload)
-                    or header["sha256"] != _sha(payload)):
+            seal, _, body = data.partition(b"\n")
+            seal = json.loads(seal)
+            if (seal.get("format") != FORMAT or seal.get("key") != key or seal["bytes"] != len(body)
+                    or seal["sha256"] != _sha(body)):
                 return None
-            return header, payload.decode("utf-8").splitlines(keepends=True)
+            head, _, payload = body.partition(b"\n")
+            return json.loads(head), payload.decode("utf-8").splitlines(keepends=True)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
@@ -190,24 +191,25 @@ class PaperCache:
                 *(["table", str(table.relative_to(corpus.data_dir))] for table in corpus.tables.get(path, []))]
         payload = "".join(part.lines).encode("utf-8")
         header = {
-            "format": FORMAT, "key": self.keys[path], "source": paper, "file": display_path(path),
+            "source": paper, "file": display_path(path),
             "deps": [[kind, name, _file_digest(self.dep_path(corpus, kind, name))] for kind, name in deps],
             "stubs": stubs or {kind: [] for kind in KINDS},
             "refs": {key: signature(corpus, key) for key in sorted(built.used.get(paper, ()))},
             "records": {t: list(r) for t, r in part.records.items()},
             "links": {t: sorted(targets) for t, targets in part.links.items()},
-            "bytes": len(payload), "sha256": _sha(payload),
         }
         return header, payload
 
     def write(self, key: str, entry: tuple[dict[str, Any], bytes]) -> None:
         """Write one entry atomically (a crash leaves the old entry or none, never half of one)."""
         header, payload = entry
+        body = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n" + payload
+        seal = {"format": FORMAT, "key": key, "bytes": len(body), "sha256": _sha(body)}  # covers header and lines
         target = self.dir / f"{key}{SUFFIX}"
         tmp = target.with_name(f".{target.name}.tmp")
         with tmp.open("wb") as fh:
-            fh.write(json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
-            fh.write(payload)
+            fh.write(json.dumps(seal).encode("utf-8") + b"\n")
+            fh.write(body)
         tmp.replace(target)
 
 
