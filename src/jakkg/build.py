@@ -32,13 +32,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from . import __version__, biolink
 from .identifiers import DATA, VOCAB, expand
-from .load import Corpus
+from .load import CachedRecord, Corpus
 from .model import Claim, Cohort, Entity, Measurement, Patient, PValue, Stat, Study
 
 JAKKG = Namespace(VOCAB)
@@ -192,6 +193,15 @@ SHARED = ""  # the part key of the records every paper shares (entities, studies
 
 
 @dataclass
+class Part:
+    """One paper's lines, its records' line ranges (record term -> (first line, end)) and their links."""
+
+    lines: list[str]
+    records: dict[str, tuple[int, int]]
+    links: dict[str, set[str]]
+
+
+@dataclass
 class BuiltGraph:
     """The corpus as N-Quads text, in parts: shared records and one part per paper.
 
@@ -207,6 +217,7 @@ class BuiltGraph:
     cohorts: int = 0
     patients: int = 0
     papers: int = 0
+    used: dict[str, set[str]] = field(default_factory=dict)  # part -> keys its records resolved (GraphBuilder.uses)
 
     def nquads(self, part: str | None = None) -> str:
         """N-Quads text of one part, or of the whole graph."""
@@ -242,6 +253,17 @@ class BuiltGraph:
         return {part: lines + [line for term in sorted(context[part]) for line in self.record_lines(term)]
                 for part, lines in self.parts.items()}
 
+    def paper_part(self, key: str) -> Part:
+        """Part ``key`` with its records' line ranges and links: what the build cache keeps of a paper."""
+        return Part(self.parts[key], {t: (start, end) for t, (part, start, end) in self.records.items() if part == key},
+                    {t: self.links[t] for t in self.records if self.records[t][0] == key and t in self.links})
+
+    def add_part(self, key: str, part: Part) -> None:
+        """Put a paper's part, built by an earlier build (see :mod:`jakkg.buildcache`), in this graph."""
+        self.parts[key] = part.lines
+        self.records.update((t, (key, start, end)) for t, (start, end) in part.records.items())
+        self.links.update(part.links)
+
     def owner(self, term: str) -> str | None:
         """The part whose record ``term`` is."""
         found = self.records.get(term)
@@ -254,16 +276,30 @@ class GraphBuilder:
     def __init__(self, corpus: Corpus):
         self.corpus = corpus
         self.built = BuiltGraph()
+        self.used: dict[str, set[str]] = {}  # part -> the keys its records resolved (see :meth:`uses`)
+        self.used_here: set[str] = set()
         self.lines: list[str] = self.part(SHARED)
         self.owned: list[str] = []  # lines of nodes a record owns, written after the record's own
         self.current: str | None = None  # the record being written
         self._nodes: dict[str, str] = {}
         self._levels: dict[str, str | None] = {}
+        self.studies = corpus.all_studies()  # once: merging the two dicts per claim cost seconds at 100k claims
 
     def part(self, key: str) -> list[str]:
         """Direct the following lines to part ``key`` (a paper id, or SHARED)."""
         self.lines = self.built.parts.setdefault(key, [])
+        self.used_here = self.used.setdefault(key, set())
         return self.lines
+
+    def uses(self, key: str) -> None:
+        """Note that the part being written depends on what ``key`` names (a cohort, patient, claim or entity).
+
+        A paper's cached part (:mod:`jakkg.buildcache`) is reused only while
+        every key it used still names the same kind of record with the same
+        label: another paper adding a cohort named like an entity, or
+        renaming a cohort this paper's claims are about, rebuilds it.
+        """
+        self.used_here.add(key)
 
     def add(self, g: str, s: str, p: str, o: str) -> None:
         self.lines.append(f"{s} {p} {o} {g} .\n")
@@ -292,6 +328,7 @@ class GraphBuilder:
 
     def ref(self, key: str) -> str:
         """:meth:`node` as an N-Triples term, resolved once per key."""
+        self.used_here.add(key)
         if (found := self._nodes.get(key)) is not None:
             return self.to(found)
         c = self.corpus
@@ -409,6 +446,7 @@ class GraphBuilder:
         add(g, s, TYPE, T(JAKKG.Patient))
         self.add_category(g, s, str(JAKKG.Patient))
         add(g, s, LABEL, literal(patient.label or f"patient {patient.id}"))
+        self.uses(patient.cohort)
         add(g, s, T(JAKKG.memberOf), self.to(T(cohort_iri(patient.cohort))))
         add(g, s, T(JAKKG.diagnosis), self.ref(patient.disease))
         if patient.age_years is not None:
@@ -496,6 +534,7 @@ class GraphBuilder:
         if claim.time_point:
             self.add_time(a, s, T(JAKKG.timePoint), claim.time_point)
         for other in claim.disagrees_with:
+            self.uses(other)
             add(a, s, T(JAKKG.disagreesWith), self.to(T(claim_iri(other))))
         if claim.note:
             add(a, s, T(SKOS.editorialNote), literal(claim.note))
@@ -522,13 +561,16 @@ class GraphBuilder:
 
     def evidence_level(self, study_id: str) -> str | None:
         """The OCEBM 2011 level (N-Triples term) of a study's designs, once per study (issue 14, :mod:`jakkg.evidence`)."""
+        study = self.studies[study_id]
+        for design in study.design:  # every record that shows the level refers to the designs, whichever is built first
+            self.ref(design)
         if study_id not in self._levels:
             from .evidence import level_of
 
-            study = self.corpus.all_studies()[study_id]
             found = level_of(str(self.node(design)) for design in study.design)
             self._levels[study_id] = iri(found[1]) if found else None
         return self._levels[study_id]
+
     def add_category(self, g: str, s: str, cls: str) -> None:
         """``biolink:category`` of a node of class ``cls``, so a Biolink reader does not see a bare NamedThing."""
         if (category := biolink.category(cls)) is not None:
@@ -554,7 +596,7 @@ class GraphBuilder:
 
     def publication(self, study_id: str) -> str:
         """The paper as Biolink wants a publication: its DOI IRI (``doi:`` CURIE), else its jakkg IRI."""
-        study = self.corpus.all_studies()[study_id]
+        study = self.studies[study_id]
         return iri(f"https://doi.org/{study.doi}") if study.doi else T(study_iri(study_id))
 
     def claim_label(self, claim: Claim) -> str:
@@ -635,27 +677,41 @@ class GraphBuilder:
 SOFTWARE = iri(f"https://w3id.org/jakkg/software/jakkg/{__version__}")
 
 
-def build_graph(corpus: Corpus) -> BuiltGraph:
-    """The whole corpus as N-Quads text: shared records, then one part per paper, every record indexed."""
+def build_graph(corpus: Corpus, cached: dict[str, Part] | None = None) -> BuiltGraph:
+    """The whole corpus as N-Quads text: shared records, then one part per paper, every record indexed.
+
+    ``cached``: the parts of papers an earlier build made from the same inputs
+    (see :mod:`jakkg.buildcache`); their records are in ``corpus`` only as
+    :class:`jakkg.load.CachedRecord` stand-ins (ids and labels), which other
+    papers' records may refer to, and are not built again.
+    """
     b = GraphBuilder(corpus)
     b.add_entities()
     b.add_studies()
-    for cohort in corpus.cohorts.values():
+    for cohort in _fresh(corpus.cohorts.values()):
         with b.record(T(cohort_iri(cohort.id)), corpus.source_of[cohort.id]):
             b.add_cohort(cohort)
-    for patient in corpus.patients.values():
+    for patient in _fresh(corpus.patients.values()):
         with b.record(T(patient_iri(patient.id)), corpus.source_of[patient.id]):
             b.add_patient(patient)
-    for claim in corpus.claims.values():
+    for claim in _fresh(corpus.claims.values()):
         with b.record(T(claim_iri(claim.id)), corpus.source_of[claim.id]):
             b.add_claim(claim)
     built = b.built
+    for paper, part in (cached or {}).items():
+        built.add_part(paper, part)
+    built.used = {key: keys for key, keys in b.used.items() if key in built.parts}
     for kind, records in (("claims", corpus.claims), ("cohorts", corpus.cohorts), ("patients", corpus.patients)):
         for record_id in records:
             built.contents.setdefault(corpus.source_of[record_id], {}).setdefault(kind, []).append(record_id)
     built.claims, built.cohorts, built.patients, built.papers = (
         len(corpus.claims), len(corpus.cohorts), len(corpus.patients), len(corpus.papers))
     return built
+
+
+def _fresh(records: Iterable[Any]) -> Iterator[Any]:
+    """The records loaded from their files in this build (not stand-ins for a cached paper's)."""
+    return (r for r in records if not isinstance(r, CachedRecord))
 
 
 def to_dataset(built: BuiltGraph) -> Dataset:

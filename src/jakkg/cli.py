@@ -81,9 +81,11 @@ def main() -> None:
               help="Also write the SHACL validation report (Turtle) to this file.")
 @click.option("--allow-removals", is_flag=True,
               help="Publish even when claims, cohorts or patients of the previous build in --out are gone (they are listed).")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Load and build every paper again, ignoring and not writing OUT/.cache/papers (the result is the same).")
 @reports_errors
 def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: bool = False, engine: str = "turbo",
-          jobs: int = 2, report_path: Path | None = None, allow_removals: bool = False) -> None:
+          jobs: int = 2, report_path: Path | None = None, allow_removals: bool = False, no_cache: bool = False) -> None:
     """Load data/, check every quote, validate with SHACL, and write build/jakdm.{trig,ttl,nt}."""
     from .build import build_graph
     from .export import removals, write_outputs
@@ -93,10 +95,18 @@ def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: 
     output_dir(out_dir)
     if report_path is not None:
         output_file(report_path, "--report")
+    cache = None
+    if not no_cache:
+        from .buildcache import PaperCache
+
+        cache = PaperCache(out_dir / ".cache" / "papers")
     with step(f"load {data_dir}"):
-        corpus = load_corpus(data_dir, sources_dir or default_sources())
+        corpus = load_corpus(data_dir, sources_dir or default_sources(), cache=cache)
     with step(f"build {len(corpus.claims)} claims"):
-        built = build_graph(corpus)
+        built = build_graph(corpus, cache.parts if cache else None)
+    if cache is not None:
+        written = cache.store(corpus, built)
+        click.echo(f"built {written} of {built.papers} papers; {len(cache.restored)} unchanged, from {cache.dir}", err=True)
     del corpus  # the models are done with: at 100k claims they hold gigabytes the later steps need
     if not no_validate:  # before writing: a graph that does not conform is never published
         from .validate import validate_built

@@ -68,7 +68,8 @@ def write_outputs(built: BuiltGraph, out_dir: Path) -> tuple[dict[str, Path], in
     """Write jakdm.trig, jakdm.ttl and jakdm.nt into ``out_dir``, all or none; the paths and the number of quads.
 
     Streams through files rather than strings: at 100k claims the text of the
-    graph is gigabytes. The N-Quads go to a scratch file that Oxigraph's
+    graph is gigabytes, and repeats are found without a second copy of it
+    (:func:`_unique_quads`, :func:`_unique_triples`). The N-Quads go to a scratch file that Oxigraph's
     parser reads back for the TriG writer; the N-Triples file, written
     line by line, is what the Turtle writer reads. Parsed quads go straight
     to the serializer: an Oxigraph *store* would canonicalize literals
@@ -76,21 +77,60 @@ def write_outputs(built: BuiltGraph, out_dir: Path) -> tuple[dict[str, Path], in
     a published file.
     """
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    quads = dict.fromkeys(line for part in sorted(built.parts) for line in built.parts[part])
+    n_quads = 0
     with atomic_outputs(out_dir) as stage:
         scratch = stage.path(".jakdm.nq")  # never published: removed with the other temporaries
         with scratch.open("w", encoding="utf-8", newline="\n") as fh:
-            fh.writelines(quads)
+            for line in _unique_quads(built):
+                fh.write(line)
+                n_quads += 1
         serialize_quads(parse(path=str(scratch), format=RdfFormat.N_QUADS), output=str(stage.path(OUTPUTS["trig"])),
                         format=RdfFormat.TRIG, prefixes=prefixes)
         nt = stage.path(OUTPUTS["nt"])
         with nt.open("w", encoding="utf-8", newline="\n") as fh:
-            fh.writelines(dict.fromkeys(triple_line(line) for line in quads))
+            fh.writelines(_unique_triples(built))
         serialize_quads(parse(path=str(nt), format=RdfFormat.N_TRIPLES), output=str(stage.path(OUTPUTS["turtle"])),
                         format=RdfFormat.TURTLE, prefixes=prefixes)
         stage.discard(".jakdm.nq")
         stage(MANIFEST, json.dumps({"papers": built.contents}, indent=1, sort_keys=True) + "\n")
-    return {fmt: out_dir / name for fmt, name in OUTPUTS.items()}, len(quads)
+    return {fmt: out_dir / name for fmt, name in OUTPUTS.items()}, n_quads
+
+
+def _lines(built: BuiltGraph) -> Iterator[str]:
+    """Every line of the graph, parts in key order (shared records first), as built."""
+    for key in sorted(built.parts):
+        yield from built.parts[key]
+
+
+def _unique_quads(built: BuiltGraph) -> Iterator[str]:
+    """The lines without repeats, first occurrence first: a set of the built strings, no copy of them."""
+    seen: set[str] = set()
+    for line in _lines(built):
+        if line not in seen:
+            seen.add(line)
+            yield line
+
+
+def _unique_triples(built: BuiltGraph) -> Iterator[str]:
+    """The N-Triples lines of the graph without repeats (a triple in several graphs), first occurrence first.
+
+    Exact, without holding every triple's text (a gigabyte at 100k claims):
+    per triple hash, the quad line it first came from, whose triple is made
+    again to compare when a hash comes back; the rare triple whose hash
+    collides with another's is kept by its text.
+    """
+    first: dict[int, str] = {}  # hash of a triple -> the quad line of its first occurrence
+    collided: set[str] = set()
+    for line in _lines(built):
+        triple = triple_line(line)
+        key = hash(triple)
+        found = first.get(key)
+        if found is None:
+            first[key] = line
+            yield triple
+        elif triple_line(found) != triple and triple not in collided:
+            collided.add(triple)
+            yield triple
 
 
 class _Stage:

@@ -54,6 +54,8 @@ class Corpus:
     source_of: dict[str, str] = field(default_factory=dict)  # record id -> paper id
     quotes: dict[tuple[str, int], QuoteMatch] = field(default_factory=dict)  # (record id, i) -> match
     vocab: Vocabulary = field(default_factory=default_vocabulary)
+    files: dict[Path, str] = field(default_factory=dict)  # claims file read in this load -> its paper id
+    tables: dict[Path, list[Path]] = field(default_factory=dict)  # claims file -> the patient tables it names
 
     def all_studies(self) -> dict[str, Study]:
         return {**self.studies, **self.papers}
@@ -63,6 +65,21 @@ class Corpus:
         if key in self.entities:
             return self.entities[key]
         return self.by_curie.get(key)
+
+
+@dataclass(slots=True)
+class CachedRecord:
+    """Stand-in for a cohort, patient or claim of a paper whose load and build are cached (:mod:`jakkg.buildcache`).
+
+    It carries what the checks and the builder of *other* papers ask of a
+    record (that it exists, its kind -- the dict it is in --, its label),
+    and where it was defined, for the duplicate-id check.
+    """
+
+    id: str
+    label: str | None
+    file: str
+    line: int
 
 
 class _Loader:
@@ -222,7 +239,9 @@ class _Loader:
             self.add(Cohort, raw, path, line, source, self.corpus.cohorts)
         for raw, line in _items(doc.get("patients") or []):
             self.add(Patient, raw, path, line, source, self.corpus.patients)
+        self.corpus.files[path] = source
         for name in _as_list(doc.get("patient_tables")):
+            self.corpus.tables.setdefault(path, []).append(self.corpus.data_dir / str(name))
             self.load_patient_table(self.corpus.data_dir / str(name), source, path)
         claims = _items(doc.get("claims") or [])
         if not claims:
@@ -253,6 +272,20 @@ class _Loader:
             return
         target[record.id] = record
         self.corpus.source_of[record.id] = source
+
+    def add_cached(self, kind: str, record: CachedRecord, source: str) -> None:
+        """Add a cached paper's record stand-in where :meth:`add` would have put the record itself.
+
+        Dict order is what a clean load gives (files in name order), so the
+        manifest and the build keep their order; a duplicate id is a problem
+        (the caller then loads everything again to report it as a clean load does).
+        """
+        c = self.corpus
+        if record.id in c.claims or record.id in c.cohorts or record.id in c.patients:
+            self.problem(record.file, record.line, record.id, "duplicate id")
+            return
+        getattr(c, kind)[record.id] = record
+        c.source_of[record.id] = source
 
     def load_patient_table(self, path: Path, source: str, referenced_from: Path) -> None:
         """Read a per-patient CSV: fixed columns plus INSTRUMENT@TIME[:sd] measurement columns."""
@@ -301,14 +334,14 @@ class _Loader:
             if key is not None and key not in studies:
                 self.problem(where.file, where.line, where.id, f"attributed_to: unknown study {key!r} (add it to sources.yaml)")
 
-        for co in c.cohorts.values():
+        for co in _fresh(c.cohorts.values()):
             entity(co.disease, co, "disease", {"disease"})
             for d in co.drugs:
                 entity(d, co, "drugs", {"drug", "drug_class", "procedure"})
             for d in co.design:
                 entity(d, co, "design", {"study_design"})
             study(co.attributed_to, co)
-        for p in c.patients.values():
+        for p in _fresh(c.patients.values()):
             if p.cohort not in c.cohorts:
                 self.problem(p.file, p.line, p.id, f"cohort: unknown cohort {p.cohort!r}")
             entity(p.disease, p, "disease", {"disease"})
@@ -319,7 +352,7 @@ class _Loader:
             for m in p.measurements:
                 entity(m.instrument, p, "measurement", {"outcome_measure"})
             study(p.attributed_to, p)
-        for cl in c.claims.values():
+        for cl in _fresh(c.claims.values()):
             self.check_claim(cl, entity, study)
 
     def check_claim(self, cl: Claim, entity: Any, study: Any) -> None:
@@ -364,7 +397,7 @@ class _Loader:
         """Find every quote in its paper's text and remember where, one paper at a time."""
         c = self.corpus
         by_paper: dict[str, list[Any]] = {}
-        for rec in [*c.cohorts.values(), *c.patients.values(), *c.claims.values()]:
+        for rec in _fresh([*c.cohorts.values(), *c.patients.values(), *c.claims.values()]):
             by_paper.setdefault(c.source_of[rec.id], []).append(rec)
         for paper_id in sorted(set(by_paper) | set(c.skipped)):
             paper = c.papers[paper_id]
@@ -405,9 +438,31 @@ class _Loader:
         return ""
 
 
-def load_corpus(data_dir: Path, sources_dir: Path, vocab: Vocabulary | None = None) -> Corpus:
-    """Read and check everything in ``data_dir``; raise DataError listing every problem."""
-    data_dir = Path(data_dir)
+def load_corpus(data_dir: Path, sources_dir: Path, vocab: Vocabulary | None = None, cache: Any = None) -> Corpus:
+    """Read and check everything in ``data_dir``; raise DataError listing every problem.
+
+    ``cache`` (a :class:`jakkg.buildcache.PaperCache`): a claims file whose
+    inputs are unchanged since a build that cached it is not read again; its
+    records come in as :class:`CachedRecord` stand-ins and only the checks
+    across papers (unique ids, references between papers, papers without
+    claims) run on them. A cached paper had no problem; should this load find
+    any, or should a cached paper's references to other papers have
+    changed, everything is loaded again without the cache, so messages and
+    graph are a clean load's.
+    """
+    if vocab is not None:
+        cache = None  # the cache's keys assume the packaged vocabulary
+    corpus = _load(Path(data_dir), Path(sources_dir), vocab, cache)
+    if cache is not None and cache.restored and (corpus is None or not cache.consistent(corpus)):
+        cache.forget()
+        corpus = _load(Path(data_dir), Path(sources_dir), vocab, None)
+    if isinstance(corpus, _Loader):
+        raise DataError(corpus.problems)
+    return corpus
+
+
+def _load(data_dir: Path, sources_dir: Path, vocab: Vocabulary | None, cache: Any) -> Any:
+    """The corpus; or, when there are problems, the loader that has them (None if the cache was used)."""
     loader = _Loader(data_dir, Path(sources_dir), vocab or default_vocabulary())
     if not data_dir.is_dir():
         raise DataError([Problem(display_path(data_dir), None, None, "data directory not found")])
@@ -420,16 +475,22 @@ def load_corpus(data_dir: Path, sources_dir: Path, vocab: Vocabulary | None = No
         loader.load_sources(sources)
     loader.load_entities(sorted((data_dir / "entities").glob("*.yaml")))
     for path in loader.claims_files(data_dir / "claims"):
-        loader.load_claims_file(path)
+        if cache is None or not cache.restore(loader, path):
+            loader.load_claims_file(path)
     loader.check_papers_have_claims()
     loader.check_references()
     loader.check_quotes()
     if loader.problems:
-        raise DataError(loader.problems)
+        return None if cache is not None and cache.restored else loader
     return loader.corpus
 
 
 # -- helpers ----------------------------------------------------------------
+def _fresh(records: Iterable[Any]) -> list[Any]:
+    """The records read from their files in this load, not the stand-ins of cached papers (checked when cached)."""
+    return [r for r in records if not isinstance(r, CachedRecord)]
+
+
 def _items(seq: Any) -> Iterable[tuple[Any, int]]:
     """The items of a YAML list with their 1-based line numbers."""
     if not isinstance(seq, Sequence):
