@@ -24,7 +24,12 @@ design, OCEBM level of evidence, population age group, negation, cohorts and
 patients) has ELK lay out what remains, one partition per category column. Claims name populations, instruments and
 studies by IRI: :func:`page_context` reads their labels, the entities'
 synonyms and the study designs from the same store, so the page never shows
-a raw identifier where a label exists.
+a raw identifier where a label exists. Its "Evidence map" tab draws the
+cells of :func:`jakkg.evidence_map.evidence_cells` (issue 14) read from the
+same store (:func:`evidence_map_data`), so the tab, the CSV and the PNG/SVG
+of ``jakkg evidence-map`` show the same rows; they travel in a JSON block of
+their own that the page parses only when the tab is first opened, so the
+network's first render does not wait for them.
 
 A literature is larger than a picture can be. Beyond ``FIGURE_MAX_EDGES`` /
 ``FIGURE_MAX_NODES`` the figure draws only the strongest evidence (edges with
