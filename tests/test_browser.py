@@ -440,6 +440,67 @@ def test_summary_page_reaches_edges_it_does_not_draw(browser: object, page: Path
     assert "its evidence is weaker than that of the edges shown" in details.text
 
 
+def test_evidence_map_tab_shows_the_cells_and_opens_their_claims(browser: object, page: Path, tmp_path: Path) -> None:
+    """The map tab draws every row of evidence-map.csv at its panel, drug and outcome group; a click lists a cell's claims."""
+    import csv
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    result = run_cli("evidence-map", page / "jakdm.trig", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "evidence-map.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    driver = browser
+    wait_ready(driver, (page / OUTPUTS["html"]).resolve().as_uri())
+    evmap = driver.find_element(By.ID, "evmap")  # type: ignore[attr-defined]
+    assert not evmap.is_displayed() and driver.execute_script("return document.getElementById('evmap').children.length") == 0, \
+        "the map is built on the first opening of its tab"  # type: ignore[attr-defined]
+
+    driver.find_element(By.ID, "tab-map").click()  # type: ignore[attr-defined]
+    WebDriverWait(driver, 10).until(lambda d: evmap.get_attribute("data-cells"))
+    assert evmap.is_displayed() and not driver.find_element(By.ID, "cy").is_displayed()  # type: ignore[attr-defined]
+    drawn = driver.execute_script(  # type: ignore[attr-defined]
+        "return Array.from(document.querySelectorAll('#evmap td.cell')).map(td => { const t = td.closest('table');"
+        " return [t.dataset.panel, td.closest('tr').querySelector('th').textContent, t.querySelectorAll('thead th')[td.cellIndex].textContent,"
+        " td.querySelector('text.count').textContent, td.querySelector('text.level') ? td.querySelector('text.level').textContent : '',"
+        " td.classList.contains('disagreement'), td.querySelectorAll('.wedge').length > 0]; })")
+    klass = "Janus Kinase Inhibitors"
+    want = [[r["population"], r["drug"] + (" (class-level claims)" if r["drug"] == klass else ""), r["outcome_group"],
+             r["studies"] + (f" (c{r['case_reports']})" if r["case_reports"] != "0" else ""),
+             f"L{r['best_level']}" if r["best_level"] else "", r["disagreement"] == "yes", True] for r in rows]
+    assert len(rows) > 20 and int(evmap.get_attribute("data-cells")) == len(rows)
+    assert sorted(drawn) == sorted(want), "each CSV row is a cell at its panel, row and column, with its studies, level and mark"
+    titles = [h.text for h in evmap.find_elements(By.CSS_SELECTOR, "h2.panel-title")]
+    assert titles[:2] == ["Juvenile dermatomyositis", "Adult dermatomyositis"]
+    assert "jakdm:" not in evmap.text and "http" not in evmap.text and "jakkg:" not in evmap.text, "labels, never identifiers"
+
+    # a mouse click on a cell with a curated disagreement lists its claims, quotes and DOIs and links the other claim
+    row = next(r for r in rows if r["disagreement"] == "yes" and r["population"] == "juvenile" and r["drug"] != klass)
+    index = next(i for i, d in enumerate(drawn) if d[:3] == [row["population"], row["drug"], row["outcome_group"]])
+    evmap.find_elements(By.CSS_SELECTOR, "td.cell")[index].click()
+    details = driver.find_element(By.ID, "details")  # type: ignore[attr-defined]
+    WebDriverWait(driver, 10).until(lambda d: details.get_attribute("data-cell") is not None)
+    assert details.find_element(By.CSS_SELECTOR, "h2").text.startswith(f"{row['drug']} \u00b7 {row['outcome_group']}")
+    listed = [b.get_attribute("data-claim") for b in details.find_elements(By.CSS_SELECTOR, ".claim[data-claim]")]
+    assert sorted(listed) == sorted(row["claims"].split()), "the cell's claims, each in the network's claim box"
+    assert len(details.find_elements(By.CSS_SELECTOR, "blockquote.quote")) >= len(listed)
+    assert any(a.get_attribute("href").startswith("https://doi.org/10.") for a in details.find_elements(By.CSS_SELECTOR, ".claim a"))
+    other = row["disagreements"].split(" <> ")
+    assert {b.get_attribute("data-claim") for b in details.find_elements(By.CSS_SELECTOR, ".disagrees button")} >= set(other)
+
+    # ... and takes the reader to the network, filtered to the drug, the cell's claims marked
+    relaid(driver, "document.querySelector('#details button.to-network').click();")
+    G = load_projection(page / "jakdm.trig")
+    nid, eid = page_ids(G)
+    drug = next(n for n, d in G.nodes(data=True) if d["label"] == row["drug"] and d["category"] == "drug")
+    assert driver.find_element(By.ID, "cy").is_displayed() and not evmap.is_displayed()  # type: ignore[attr-defined]
+    assert driver.execute_script("return document.getElementById('drug-filter').value") == nid[drug]  # type: ignore[attr-defined]
+    marked = set(driver.execute_script("return window.jakkg.cy.$('.match').map(e => e.id())"))  # type: ignore[attr-defined]
+    assert marked == {eid[e] for e in G.edges(keys=True) if set(G.edges[e]["claims"]) & set(listed)}
+    assert driver.execute_script("return performance.getEntriesByType('resource').map(r => r.name)") == []  # type: ignore[attr-defined]
+
+
 def test_page_of_ten_thousand_claims_opens_and_answers(browser: object, tmp_path: Path) -> None:
     """32 copies of the seed build (over 10,000 claims): a summary page, drawn and ready in seconds; clicks and search answer."""
     import pyoxigraph
@@ -502,6 +563,8 @@ def test_the_browser_makes_no_network_request(page: Path, tmp_path: Path) -> Non
     with headless_chromium(netlog) as driver:
         driver.get((page / OUTPUTS["html"]).resolve().as_uri())  # type: ignore[attr-defined]
         WebDriverWait(driver, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+        driver.find_element(By.ID, "tab-map").click()  # type: ignore[attr-defined]  # the evidence map tab too
+        WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "evmap").get_attribute("data-cells"))
         # a request of our own, to show that the NetLog records requests (file:// pages are not in it; the
         # page's own fetch is refused by its Content-Security-Policy); the address resolves to nothing
         driver.get(f"{CLOSED_PORT}jakkg-probe")  # type: ignore[attr-defined]

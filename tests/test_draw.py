@@ -328,3 +328,43 @@ def test_draw_at_scale_caps_both_pictures_deterministically(tmp_path: Path) -> N
     G = load_projection(big)
     assert G.number_of_edges() > PAGE_MAX_EDGES
     assert "Summary view" in page and 0 < sum(e["drawn"] for e in page_json(page)["edges"]) <= PAGE_MAX_EDGES
+
+
+# -- the evidence map tab (issue 14) ------------------------------------------------------------------
+def map_json(page: str) -> dict | None:
+    """The evidence map's data block, parsed by the page only when its tab is opened."""
+    found = re.search(r'<script type="application/json" id="evidence-map-data">(.*?)</script>', page, re.DOTALL)
+    assert found, "no evidence map block in the page"
+    return json.loads(found.group(1).replace("<\\/", "</"))
+
+
+def test_page_carries_the_evidence_map_cells_of_the_same_graph(drawn: Path) -> None:
+    """`jakkg draw` puts evidence_cells of the graph it draws into the page, unchanged, in a block of their own."""
+    from jakkg.evidence_map import evidence_cells, radius, vocabulary
+    from jakkg.store import load_store
+
+    page = (drawn / OUTPUTS["html"]).read_text(encoding="utf-8")
+    emap = evidence_cells(load_store(drawn / "jakdm.trig"))
+    shown = map_json(page)
+    assert emap.cells and shown["cells"] == emap.cells, "the very rows of evidence-map.csv"
+    assert [d["label"] for d in shown["drugs"]] == [label for _, label in emap.drugs]
+    assert shown["class_iri"] == emap.drugs[-1][0] and shown["drugs"][-1]["label"] == "Janus Kinase Inhibitors"
+    assert shown["radii"] == [radius(c["patients"]) for c in emap.cells]
+    assert shown["groups"] == [g for g in vocabulary().groups if any(c["outcome_group"] == g for c in emap.cells)]
+    assert set(shown["panels"]) == {c["population"] for c in emap.cells}
+    assert shown["skipped"] == dict(sorted(emap.skipped.items()))
+    G = load_projection(drawn / "jakdm.trig")
+    by_iri = {d["iri"]: n for n, d in G.nodes(data=True)}
+    nid = {n["curie"]: n["id"] for n in page_json(page)["nodes"]}
+    assert shown["drug_nodes"] == {d["iri"]: nid[by_iri[d["iri"]]] for d in shown["drugs"] if d["iri"] in by_iri}
+    assert len(shown["drug_nodes"]) == len(shown["drugs"]), "every row can be shown in the network"
+    claims = {c["claim"] for e in page_json(page)["edges"] for c in e["evidence"]}
+    assert {c for cell in emap.cells for c in cell["claims"]} <= claims, "each cell's claims open in the claim panel"
+    assert "evidence_map" not in page_json(page), "the network's data does not carry the map (parsed lazily)"
+
+
+def test_page_without_a_store_has_an_empty_map_block(mini: Path) -> None:
+    """render_html from a projection alone (no store, so no cells) still makes a page; its map tab says why it is empty."""
+    page = render_html(load_projection(mini / "jakdm.trig"))
+    assert map_json(page) is None
+    assert 'id="tab-map"' in page and "drawn without the evidence map" in page

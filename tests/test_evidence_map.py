@@ -101,3 +101,60 @@ def test_cli_missing_or_invalid_graph_is_one_line_and_keeps_outputs(tmp_path: Pa
     assert result.exit_code == 2 and "bad.trig:1" in result.output and len(result.output.strip().splitlines()) == 1
     assert (tmp_path / "evidence-map.csv").read_text() == "previous\n"
     assert not (tmp_path / "evidence-map.png").exists()
+
+
+# -- the map's vocabulary is data (src/jakkg/evidence-map.yaml) --------------------------------------
+def entity_iris() -> set[str]:
+    """The IRI of every curated entity in data/entities."""
+    from ruamel.yaml import YAML
+
+    from jakkg.identifiers import expand
+
+    from .conftest import DATA
+
+    iris = set()
+    for path in sorted((DATA / "entities").glob("*.yaml")):
+        for entry in (YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}).values():
+            if isinstance(entry, dict) and "curie" in entry:
+                iris.add(expand(entry["curie"]))
+    return iris
+
+
+def test_every_outcome_of_the_vocabulary_is_a_curated_entity() -> None:
+    """A typo in evidence-map.yaml would silently move an outcome to 'Other outcomes': here it fails instead."""
+    from jakkg.evidence_map import OUTCOME_PREDICATES, vocabulary
+
+    vocab = vocabulary()
+    listed = set(vocab.outcome_group) | vocab.other_diseases
+    assert len(listed) == 29
+    assert sorted(listed - entity_iris()) == [], "CURIEs in evidence-map.yaml that are no entity of data/entities"
+    assert set(vocab.predicate_group) <= OUTCOME_PREDICATES
+    assert vocab.groups[0] == "Disease activity" and vocab.default_group == "Other outcomes"
+    assert vocab.outcome_group["http://purl.obolibrary.org/obo/HP_0003761"] == "Calcinosis"
+
+
+def test_every_direction_of_the_vocabulary_is_an_ontology_direction() -> None:
+    from rdflib import RDF, Graph, URIRef
+
+    from jakkg.evidence_map import vocabulary
+    from jakkg.resources import ontology_file
+
+    g = Graph().parse(ontology_file(), format="turtle")
+    directions = {str(d).rsplit("/", 1)[-1] for d in g.subjects(RDF.type, URIRef(VOCAB + "Direction"))}
+    vocab = vocabulary()
+    assert len(directions) == 9 and set(vocab.benefit) | set(vocab.harm) <= directions, "no unknown direction"
+    assert set(vocab.benefit) == directions - {"Observed"}, "every direction of a benefit is read"
+    assert set(vocab.harm) == directions - {"Resolved"}, "every direction of a harm is read"
+
+
+def test_a_malformed_vocabulary_fails_naming_the_entry() -> None:
+    from jakkg.evidence_map import parse_vocabulary
+
+    base = ("groups:\n  - {name: Skin, outcomes: [%s]}\n  - {name: Other, default: true}\n"
+            "other_diseases: []\nbenefit: {Improved: %s}\nharm: {}\n")
+    assert parse_vocabulary(base % ("HP:0000988", "improved")).outcome_group == {
+        "http://purl.obolibrary.org/obo/HP_0000988": "Skin"}
+    with pytest.raises(ValueError, match=r"evidence-map.yaml: groups/Skin/outcomes: 'HPX0000988' is not a CURIE"):
+        parse_vocabulary(base % ("HPX0000988", "improved"))
+    with pytest.raises(ValueError, match=r"evidence-map.yaml: benefit/Improved: the effect must be one of"):
+        parse_vocabulary(base % ("HP:0000988", "better"))

@@ -24,7 +24,12 @@ design, OCEBM level of evidence, population age group, negation, cohorts and
 patients) has ELK lay out what remains, one partition per category column. Claims name populations, instruments and
 studies by IRI: :func:`page_context` reads their labels, the entities'
 synonyms and the study designs from the same store, so the page never shows
-a raw identifier where a label exists.
+a raw identifier where a label exists. Its "Evidence map" tab draws the
+cells of :func:`jakkg.evidence_map.evidence_cells` (issue 14) read from the
+same store (:func:`evidence_map_data`), so the tab, the CSV and the PNG/SVG
+of ``jakkg evidence-map`` show the same rows; they travel in a JSON block of
+their own that the page parses only when the tab is first opened, so the
+network's first render does not wait for them.
 
 A literature is larger than a picture can be. Beyond ``FIGURE_MAX_EDGES`` /
 ``FIGURE_MAX_NODES`` the figure draws only the strongest evidence (edges with
@@ -448,7 +453,30 @@ def page_context(store: Any) -> dict[str, Any]:
         if level.startswith(LEVEL_PREFIX) and level[len(LEVEL_PREFIX):].isdigit():
             cid = _local(claim, DATA + "claim/")
             levels[cid] = min(levels.get(cid, 99), int(level[len(LEVEL_PREFIX):]))
-    return {"labels": labels, "synonyms": synonyms, "designs": designs, "groups": groups, "levels": levels}
+    return {"labels": labels, "synonyms": synonyms, "designs": designs, "groups": groups, "levels": levels,
+            "evidence_map": evidence_map_data(store)}
+
+
+def evidence_map_data(store: Any) -> dict[str, Any]:
+    """The page's "Evidence map" tab: the cells of :func:`jakkg.evidence_map.evidence_cells`, as they are, and how to draw them.
+
+    The page draws the same rows the CSV and the PNG/SVG of ``jakkg
+    evidence-map`` are made from, so the tab and the figure never disagree;
+    it adds only the row, column and panel order, the colours, and each
+    cell's circle radius (a fraction of the cell, area by patients:
+    :func:`jakkg.evidence_map.radius`), so the sizing rule lives in one place.
+    """
+    from .evidence_map import COLOURS, DIRECTIONS, PANELS, SIZE_CAP, evidence_cells, radius, vocabulary
+
+    emap = evidence_cells(store)
+    return {
+        "cells": emap.cells, "radii": [radius(c["patients"]) for c in emap.cells],
+        "drugs": [{"iri": iri, "label": label} for iri, label in emap.drugs], "class_iri": emap.drugs[-1][0],
+        "groups": [g for g in vocabulary().groups if any(c["outcome_group"] == g for c in emap.cells)],
+        "panels": [p for p in PANELS if any(c["population"] == p for c in emap.cells)],
+        "directions": list(DIRECTIONS), "colours": COLOURS, "skipped": dict(sorted(emap.skipped.items())),
+        "size_key": [{"patients": n, "radius": radius(n)} for n in (1, 10, 50, SIZE_CAP)], "size_cap": SIZE_CAP,
+    }
 
 
 @lru_cache(maxsize=1)
@@ -548,7 +576,16 @@ def page_data(G: nx.MultiDiGraph, style: GraphStyle | None = None, drawn: nx.Mul
             "columns": [str(layer["title"]) for layer in style.layers], "population_layer": pop_layer,
             "labels": {k: labels[k] for k in sorted(used) if k in labels},
             "designs": ctx.get("designs", {}), "groups": ctx.get("groups", {}),
-            "level_notes": level_definitions() if levels else {}}
+            "level_notes": level_definitions() if levels else {}, **_map_of(G, ctx, nid)}
+
+
+def _map_of(G: nx.MultiDiGraph, ctx: dict[str, Any], nid: dict[str, str]) -> dict[str, Any]:
+    """The evidence map of the context (none without one), with the page id of each row's drug node for "show in the network"."""
+    if "evidence_map" not in ctx:
+        return {}
+    emap = ctx["evidence_map"]
+    node_of = {d["iri"]: nid[n] for n, d in G.nodes(data=True)}
+    return {"evidence_map": {**emap, "drug_nodes": {d["iri"]: node_of[d["iri"]] for d in emap["drugs"] if d["iri"] in node_of}}}
 
 
 def _options(pairs: list[tuple[str, str]]) -> str:
@@ -607,7 +644,9 @@ def render_html(G: nx.MultiDiGraph, style: GraphStyle | None = None,
     template = web.joinpath("network.html").read_text(encoding="utf-8")
     n_claims = sum(d["n_claims"] for _, _, d in G.edges(data=True))
     papers = sorted({s for _, _, d in G.edges(data=True) for s in d["sources"]})
-    payload = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    evidence_map = data.pop("evidence_map", None)  # its own block, parsed when its tab is first opened
+    payload, map_payload = (json.dumps(x, sort_keys=True, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+                            for x in (data, evidence_map))
     parts = {
         "{{TITLE}}": html.escape(TITLE),
         "{{CSS}}": web.joinpath("network.css").read_text(encoding="utf-8"),
@@ -616,6 +655,7 @@ def render_html(G: nx.MultiDiGraph, style: GraphStyle | None = None,
         "{{SUMMARY}}": _summary_notice(G, drawn, left_out) if left_out else "",
         "{{LEGEND}}": _html_legend(drawn, style),
         **filter_options(G, drawn, style, data),
+        "{{MAP_DATA}}": map_payload,
         "{{DATA}}": payload,
         "{{VENDOR}}": vendor_scripts(),
         "{{SCRIPT}}": web.joinpath("network.js").read_text(encoding="utf-8"),

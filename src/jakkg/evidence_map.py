@@ -6,7 +6,8 @@ membership :mod:`jakkg.pool` uses) and the class itself, "Janus Kinase
 Inhibitors" (MeSH D000075242), as its own row: what the papers say of JAK
 inhibitors as a class (or of a narrower class of them, such as selective
 JAK1/3 inhibitors), or of a cohort given several of them. Columns are
-outcome groups a clinician reads by (:data:`GROUPS`). Juvenile and adult
+outcome groups a clinician reads by, listed in ``evidence-map.yaml``
+(:func:`vocabulary`). Juvenile and adult
 dermatomyositis are separate panels; claims whose population is not stated
 get a third.
 
@@ -44,6 +45,7 @@ import io
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -63,27 +65,57 @@ DIRECTIONS = ("improved", "worsened", "no change", "mixed")
 COLOURS = {"improved": "#1a9850", "worsened": "#d73027", "no change": "#9e9e9e", "mixed": "#f4a582"}
 SIZE_CAP = 100  # patients at which a circle reaches its largest size
 
-# Outcome groups, in column order: a clinician's grouping, not an ontology fact (the HPO and MONDO
-# hierarchies are not in the graph). Co-medication and adverse events are grouped by predicate.
-GROUPS = ["Disease activity", "Skin", "Muscle", "Lung", "Calcinosis", "Vasculopathy", "Steroid sparing",
-          "Adverse events", "Death", "Other outcomes"]
-OUTCOME_GROUP = {expand(curie): group for group, curies in {
-    "Disease activity": ["MONDO:0008054", "MONDO:0001907", "MONDO:1010064", "MONDO:0016367",
-                         "jakkg:ACREULARMyositisResponseCriteria", "jakkg:IMACSDefinitionOfImprovement", "HP:0012378"],
-    "Skin": ["HP:0000988", "HP:0000951", "HP:0031917", "jakkg:CATBM"],
-    "Muscle": ["HP:0100614", "HP:0001324", "HP:0003546", "OBI:0003740", "OBI:0003739", "HP:0025435",
-               "jakkg:WholeBodyMRIMuscleInflammationScore", "jakkg:WholeBodyMRIInvolvedMuscleGroups"],
-    "Lung": ["MONDO:0015925", "HP:0002878"],
-    "Calcinosis": ["HP:0003761"],
-    "Vasculopathy": ["HP:0002597"],
-    "Adverse events": ["EFO:0010572"],
-    "Death": ["MESH:D003643"],
-}.items() for curie in curies}
-OTHER_DISEASES = {expand(c) for c in ("MONDO:0008383", "MONDO:0005083", "MONDO:0011849", "MONDO:0005101")}
-BENEFIT = {"Improved": "improved", "Resolved": "improved", "Increased": "improved", "Decreased": "improved",
-           "Worsened": "worsened", "Unchanged": "no change", "NoProgression": "no change", "NotObserved": "no change"}
-HARM = {"Observed": "worsened", "Increased": "worsened", "Worsened": "worsened", "Decreased": "improved",
-        "Improved": "improved", "Unchanged": "no change", "NotObserved": "no change", "NoProgression": "no change"}
+MAP_VOCABULARY = "evidence-map.yaml"  # outcome groups, other diseases, directions read for the patient
+
+
+@dataclass(frozen=True)
+class MapVocabulary:
+    """The map's grouping of outcomes and its reading of directions, from the packaged ``evidence-map.yaml``."""
+
+    groups: tuple[str, ...]  # column order
+    outcome_group: dict[str, str]  # outcome IRI -> group
+    predicate_group: dict[str, str]  # predicate IRI -> group (co-medication, adverse events)
+    default_group: str  # for outcomes no group lists
+    other_diseases: frozenset[str]
+    benefit: dict[str, str]  # direction local name -> improved / worsened / no change
+    harm: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> MapVocabulary:
+    """The packaged ``evidence-map.yaml``, read once."""
+    from importlib.resources import files
+
+    return parse_vocabulary(files("jakkg").joinpath(MAP_VOCABULARY).read_text(encoding="utf-8"))
+
+
+def parse_vocabulary(text: str) -> MapVocabulary:
+    """``evidence-map.yaml``'s text as a :class:`MapVocabulary`; a CURIE with an unknown prefix or an unknown effect fails naming the entry."""
+    from ruamel.yaml import YAML
+
+    doc = YAML(typ="safe").load(text)
+    outcome_group: dict[str, str] = {}
+    predicate_group: dict[str, str] = {}
+    for g in doc["groups"]:
+        for key, table in (("outcomes", outcome_group), ("predicates", predicate_group)):
+            for curie in g.get(key, []):
+                table[_iri(curie, f"groups/{g['name']}/{key}")] = g["name"]
+    [default] = [g["name"] for g in doc["groups"] if g.get("default")]
+    for table in ("benefit", "harm"):
+        wrong = sorted(k for k, v in doc[table].items() if v not in DIRECTIONS[:3])
+        if wrong:
+            raise ValueError(f"{MAP_VOCABULARY}: {table}/{wrong[0]}: the effect must be one of {', '.join(DIRECTIONS[:3])}")
+    return MapVocabulary(tuple(g["name"] for g in doc["groups"]), outcome_group, predicate_group, default,
+                         frozenset(_iri(c, "other_diseases") for c in doc["other_diseases"]),
+                         dict(doc["benefit"]), dict(doc["harm"]))
+
+
+def _iri(curie: str, where: str) -> str:
+    iri = expand(curie)
+    if iri is None:
+        raise ValueError(f"{MAP_VOCABULARY}: {where}: {curie!r} is not a CURIE with a known prefix")
+    return iri
+
 
 CLAIMS = PREFIXES + """
 SELECT ?claim ?subject ?predicate ?object ?direction ?negated ?hedging ?N ?population ?paper ?credited ?level WHERE {
@@ -133,7 +165,7 @@ def effect_of(predicate: str, direction: str | None, negated: bool) -> str | Non
     """improved / worsened / no change for the patient, or None when the claim says no direction of outcome."""
     d = _local(direction) if direction else None
     if predicate in (HAS_ADVERSE_EVENT, HAS_PHENOTYPE):
-        return "no change" if negated else HARM.get(d or "Observed")
+        return "no change" if negated else vocabulary().harm.get(d or "Observed")
     if predicate == TREATED_WITH:  # less co-medication (steroids, IVIG) is the benefit
         if negated or d == "Decreased":
             return "improved"
@@ -142,18 +174,17 @@ def effect_of(predicate: str, direction: str | None, negated: bool) -> str | Non
         return None
     if negated:
         return "worsened" if d == "Worsened" else "no change"
-    return BENEFIT.get(d or "Improved")
+    return vocabulary().benefit.get(d or "Improved")
 
 
 def group_of(predicate: str, obj: str) -> str | None:
     """The outcome group of a claim, or None for an outcome in another disease."""
-    if predicate == HAS_ADVERSE_EVENT:
-        return "Adverse events"
-    if predicate == TREATED_WITH:
-        return "Steroid sparing"
-    if obj in OTHER_DISEASES:
+    vocab = vocabulary()
+    if predicate in vocab.predicate_group:
+        return vocab.predicate_group[predicate]
+    if obj in vocab.other_diseases:
         return None
-    return OUTCOME_GROUP.get(obj, "Other outcomes")
+    return vocab.outcome_group.get(obj, vocab.default_group)
 
 
 def read_facts(store: Any) -> tuple[list[Fact], list[tuple[str, str]], dict[str, Any], Counter]:
@@ -226,7 +257,7 @@ def evidence_cells(store: Any) -> EvidenceMap:
     order = {d: i for i, (d, _) in enumerate(drugs)}
     cells = []
     for (population, drug, group), fs in sorted(by_cell.items(), key=lambda kv: (
-            PANELS.index(kv[0][0]), order[kv[0][1]], GROUPS.index(kv[0][2]))):
+            PANELS.index(kv[0][0]), order[kv[0][1]], vocabulary().groups.index(kv[0][2]))):
         cells.append(_cell(population, drug, dict(drugs)[drug], group, fs, studies, labels, pairs))
     return EvidenceMap(cells, drugs, skipped)
 
@@ -319,7 +350,7 @@ def draw(emap: EvidenceMap) -> tuple[bytes, bytes]:
     import matplotlib.pyplot as plt
 
     panels = [p for p in PANELS if any(c["population"] == p for c in emap.cells)] or ["juvenile", "adult"]
-    groups = [g for g in GROUPS if any(c["outcome_group"] == g for c in emap.cells)] or GROUPS[:-1]
+    groups = [g for g in vocabulary().groups if any(c["outcome_group"] == g for c in emap.cells)] or [g for g in vocabulary().groups if g != vocabulary().default_group]
     rows = len(emap.drugs)
     with matplotlib.rc_context({"font.family": "DejaVu Sans", "svg.hashsalt": "jakkg", "svg.fonttype": "none"}):
         fig = plt.figure(figsize=(2.6 + 1.05 * len(groups), 1.9 + len(panels) * (0.75 + 0.9 * rows)))

@@ -221,6 +221,7 @@
     return a;
   }
   function select(id) {
+    if (document.body.classList.contains("view-map")) { showTab("network"); }  // a claim link in the map's panel
     cy.elements(":selected").unselect();
     var ele = cy.getElementById(id);
     if (ele.length && !ele.hasClass("hidden")) {
@@ -396,6 +397,205 @@
     if (pick) { showNode(pick.id); }
   });
 
+  // -- the evidence map tab -------------------------------------------------------------------------
+  // The cells of `jakkg evidence-map` (the rows of evidence-map.csv, issue 14), drawn as one table per
+  // population (juvenile, adult, not stated): a row per JAK inhibitor and one for the class, a column
+  // per outcome group, and in a cell a circle whose area is its patients, cut into wedges by its studies'
+  // directions. Its data is a JSON block of its own, parsed and drawn on the first opening of the tab,
+  // so the network opens as fast with it. A click on a cell lists its claims with the network's claim panel.
+  var mapBox = document.getElementById("evmap");
+  var tabs = { network: document.getElementById("tab-network"), map: document.getElementById("tab-map") };
+  var mapData = null, mapBuilt = false, claimById = null;
+  var CELL = 64;
+  var PANEL_TITLES = { juvenile: "Juvenile dermatomyositis", adult: "Adult dermatomyositis", "not stated": "Population not stated" };
+  var DIRECTION_NOTES = { improved: "improved; less steroid", worsened: "worsened; adverse event or death observed",
+                          "no change": "no change; no progression; adverse event not observed", mixed: "mixed within one study" };
+  function showTab(which) {
+    var map = which === "map";
+    if (map && !mapBuilt) { buildMap(); }
+    document.body.classList.toggle("view-map", map);
+    mapBox.hidden = !map;
+    tabs.network.setAttribute("aria-selected", String(!map));
+    tabs.map.setAttribute("aria-selected", String(map));
+    if (!map) { cy.resize(); }
+  }
+  function svgEl(tag, attrs, text) {
+    var x = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    Object.keys(attrs).forEach(function (k) { x.setAttribute(k, String(attrs[k])); });
+    if (text !== undefined) { x.textContent = text; }
+    return x;
+  }
+  // A circle of radius r cut into wedges, one per direction in proportion to its studies, from 12 o'clock anticlockwise (as the PNG).
+  function pie(svg, cx, cy0, r, tally, total) {
+    var start = 90;
+    mapData.directions.forEach(function (d) {
+      if (!tally[d]) { return; }
+      var sweep = 360 * tally[d] / total, colour = mapData.colours[d];
+      if (sweep >= 359.99) {
+        svg.appendChild(svgEl("circle", { cx: cx, cy: cy0, r: r, fill: colour, "class": "wedge " + d }));
+      } else {
+        var a0 = start * Math.PI / 180, a1 = (start + sweep) * Math.PI / 180;
+        var path = "M" + cx + "," + cy0 + " L" + (cx + r * Math.cos(a0)).toFixed(2) + "," + (cy0 - r * Math.sin(a0)).toFixed(2) +
+          " A" + r + "," + r + " 0 " + (sweep > 180 ? 1 : 0) + " 0 " + (cx + r * Math.cos(a1)).toFixed(2) + "," + (cy0 - r * Math.sin(a1)).toFixed(2) + " Z";
+        svg.appendChild(svgEl("path", { d: path, fill: colour, stroke: "#fff", "stroke-width": 0.6, "class": "wedge " + d }));
+      }
+      start += sweep;
+    });
+  }
+  function plural(n, word, words) { return n + " " + (n === 1 ? word : (words || word + "s")); }
+  function cellSummary(c) {
+    return c.drug + " \u00b7 " + c.outcome_group + " (" + c.population + "): " + plural(c.studies, "study", "studies") +
+      (c.case_reports ? " (" + c.case_reports + " case report" + (c.case_reports === 1 ? "" : "s") + ")" : "") + ", " +
+      plural(c.patients, "patient") + (c.studies_without_n ? " and " + plural(c.studies_without_n, "study", "studies") + " without N" : "") +
+      "; " + c.direction + (c.best_level ? "; best level of evidence: OCEBM " + c.best_level : "; no rated level of evidence") +
+      (c.disagreement ? "; a curated disagreement" : "");
+  }
+  function glyph(c, i) {
+    var svg = svgEl("svg", { width: CELL, height: CELL, viewBox: "0 0 " + CELL + " " + CELL, role: "img", "aria-label": cellSummary(c) });
+    var tally = {};
+    c.glyphs.forEach(function (g) { tally[g.direction] = (tally[g.direction] || 0) + 1; });
+    pie(svg, CELL / 2, CELL * 0.55, +(mapData.radii[i] * CELL).toFixed(2), tally, c.studies);
+    if (c.best_level) { svg.appendChild(svgEl("text", { x: 5, y: 13, "font-size": 9, "class": "level" }, "L" + c.best_level)); }
+    svg.appendChild(svgEl("text", { x: CELL - 5, y: 13, "font-size": 9, "text-anchor": "end", "class": "count" },
+      c.studies + (c.case_reports ? " (c" + c.case_reports + ")" : "")));
+    if (c.disagreement) {
+      svg.appendChild(svgEl("text", { x: CELL - 5, y: CELL - 5, "font-size": 13, "font-weight": "bold", "text-anchor": "end", fill: DISAGREE, "class": "mark" }, "\u2260"));
+    }
+    return svg;
+  }
+  function mapLegend() {
+    var box = el("div", "map-legend");
+    mapData.directions.forEach(function (d) {
+      var s = el("span", null);
+      var svg = svgEl("svg", { width: 14, height: 14 });
+      svg.appendChild(svgEl("circle", { cx: 7, cy: 7, r: 6, fill: mapData.colours[d] }));
+      s.appendChild(svg);
+      s.appendChild(document.createTextNode(DIRECTION_NOTES[d] || d));
+      box.appendChild(s);
+    });
+    var size = el("span", null, "Area: patients (a study once)");
+    mapData.size_key.forEach(function (k) {
+      var r = k.radius * CELL, svg = svgEl("svg", { width: 2 * r + 2, height: 2 * r + 2 });
+      svg.appendChild(svgEl("circle", { cx: r + 1, cy: r + 1, r: r, fill: "#ccc", stroke: "#666", "stroke-width": 0.6 }));
+      size.appendChild(svg);
+      size.appendChild(document.createTextNode(k.patients + (k.patients === mapData.size_cap ? "+" : "")));
+    });
+    box.appendChild(size);
+    box.appendChild(el("span", null, "L3: best OCEBM 2011 level (1 best, 5 weakest) \u00b7 top right: studies, (c2) of them case reports \u00b7 studies without N are counted, not sized"));
+    var mark = el("span", null, "\u2260 in a dashed red frame: a curated disagreement touches the cell");
+    mark.style.color = DISAGREE;
+    box.appendChild(mark);
+    return box;
+  }
+  function mapTable(panel) {
+    var table = el("table", "evmap");
+    table.setAttribute("data-panel", panel);
+    var head = el("tr"), body = el("tbody"), thead = el("thead");
+    head.appendChild(el("th"));
+    mapData.groups.forEach(function (g) { head.appendChild(el("th", null, g)); });
+    thead.appendChild(head);
+    table.appendChild(thead);
+    var at = {};
+    mapData.cells.forEach(function (c, i) { if (c.population === panel) { at[c.drug_iri + "\n" + c.outcome_group] = i; } });
+    mapData.drugs.forEach(function (d) {
+      var row = el("tr");
+      var isClass = d.iri === mapData.class_iri;
+      row.appendChild(el("th", isClass ? "class-row" : null, d.label + (isClass ? " (class-level claims)" : "")));
+      mapData.groups.forEach(function (g) {
+        var i = at[d.iri + "\n" + g];
+        if (i === undefined) { row.appendChild(el("td", "empty")); return; }
+        var c = mapData.cells[i], td = el("td", "cell" + (c.disagreement ? " disagreement" : ""));
+        td.setAttribute("data-cell", String(i));
+        td.title = cellSummary(c);
+        td.appendChild(glyph(c, i));
+        td.addEventListener("click", function () { showCell(i); });
+        row.appendChild(td);
+      });
+      body.appendChild(row);
+    });
+    table.appendChild(body);
+    return table;
+  }
+  function buildMap() {
+    mapBuilt = true;
+    mapData = JSON.parse(document.getElementById("evidence-map-data").textContent || "null");
+    mapBox.appendChild(el("h2", null, "Evidence map: JAK inhibitors against outcomes"));
+    if (!mapData) { mapBox.appendChild(el("p", "hint", "This page was drawn without the evidence map (jakkg draw adds it from the built graph).")); return; }
+    var claims = 0, studies = {};
+    mapData.cells.forEach(function (c) { claims += c.claims.length; c.glyphs.forEach(function (g) { studies[g.study] = true; }); });
+    var skipped = Object.keys(mapData.skipped).map(function (k) { return mapData.skipped[k] + " " + k; });
+    mapBox.appendChild(el("p", "map-note", plural(mapData.cells.length, "cell") + " from " + plural(claims, "claim") + " of " +
+      plural(Object.keys(studies).length, "study", "studies") + " (a study reported by two papers counts once)" +
+      (skipped.length ? "; not on the map: " + skipped.join(", ") : "") +
+      ". Click a cell for its claims, quotes and DOIs. The same cells as evidence-map.csv, .png and .svg (jakkg evidence-map)."));
+    mapBox.appendChild(mapLegend());
+    mapData.panels.forEach(function (panel) {
+      mapBox.appendChild(el("h2", "panel-title", PANEL_TITLES[panel] || panel));
+      mapBox.appendChild(mapTable(panel));
+    });
+    if (!mapData.cells.length) { mapBox.appendChild(el("p", "hint", "No claim reports an outcome of a JAK inhibitor: the map is empty.")); }
+    mapBox.setAttribute("data-cells", String(mapBox.querySelectorAll("td.cell").length));
+  }
+  function claimOf(id) {
+    if (!claimById) {
+      claimById = {};
+      data.edges.forEach(function (e) { e.evidence.forEach(function (c) { claimById[c.claim] = c; }); });
+    }
+    return claimById[id];
+  }
+  function showCell(i) {
+    var c = mapData.cells[i];
+    mapBox.querySelectorAll("td.chosen").forEach(function (td) { td.classList.remove("chosen"); });
+    mapBox.querySelector('td[data-cell="' + i + '"]').classList.add("chosen");
+    details.replaceChildren();
+    details.setAttribute("data-cell", String(i));
+    details.appendChild(el("h2", "cell-title", c.drug + " \u00b7 " + c.outcome_group + " (" + (PANEL_TITLES[c.population] || c.population) + ")"));
+    details.appendChild(el("p", "meta", cellSummary(c).replace(/^[^:]*: /, "")));
+    details.appendChild(el("p", "meta", "Outcomes: " + c.outcomes.join("; ")));
+    var list = el("ul", "cell-studies");
+    c.glyphs.forEach(function (g) {
+      list.appendChild(el("li", null, g.study + ": " + (g.patients === null ? "N unknown" : "N = " + g.patients) + ", " + g.direction +
+        (g.level ? ", OCEBM level " + g.level : "") + (g.case_report ? ", case report" : "")));
+    });
+    details.appendChild(list);
+    if (c.disagreements.length) {
+      var dis = el("p", "meta disagrees", "Disagreement: ");
+      c.disagreements.forEach(function (pair) {
+        pair.split(" <> ").forEach(function (id, k) { if (k) { dis.appendChild(el("span", null, " \u2260 ")); } dis.appendChild(claimLink(id)); });
+      });
+      details.appendChild(dis);
+    }
+    var node = mapData.drug_nodes[c.drug_iri];
+    if (node && data.views[node]) {
+      var go = el("button", "edge-link to-network", "Show " + c.drug + " in the network, this cell's claims marked");
+      go.addEventListener("click", function () { showInNetwork(node, c.claims); });
+      details.appendChild(el("p", "meta")).appendChild(go);
+    }
+    c.claims.forEach(function (id) {
+      var claim = claimOf(id);
+      if (!claim) { details.appendChild(el("p", "meta not-drawn", id + ": not in the network's data")); return; }
+      var box = claimBox(claim);
+      var on = el("p", "meta", "In the network: ");
+      var b = el("button", "edge-link", edgeTitle(edges[edgeOfClaim[id]]));
+      b.addEventListener("click", function () { showEdge(edgeOfClaim[id], id); });
+      on.appendChild(b);
+      box.appendChild(on);
+      details.appendChild(box);
+    });
+  }
+  // To the network, filtered to the cell's drug, its claims' edges marked as a search marks them.
+  function showInNetwork(node, claims) {
+    showTab("network");
+    Object.keys(controls).forEach(function (k) { controls[k].value = ""; });
+    controls.drug.value = node;
+    return applyFilters().then(function () {
+      cy.batch(function () {
+        cy.elements(".match").removeClass("match");
+        claims.forEach(function (id) { if (edgeOfClaim[id]) { cy.getElementById(edgeOfClaim[id]).addClass("match"); } });
+      });
+    });
+  }
+
   // -- wiring -------------------------------------------------------------------------------------
   cy.on("tap", "edge", function (ev) { showEdge(ev.target.id()); });
   cy.on("tap", "node", function (ev) { if (!ev.target.hasClass("column-title")) { showNode(ev.target.id()); } });
@@ -408,7 +608,9 @@
     runSearch();
     applyFilters();
   });
-  window.jakkg = { cy: cy, data: data, showEdge: showEdge, showNode: showNode, applyFilters: applyFilters };
+  tabs.network.addEventListener("click", function () { showTab("network"); });
+  tabs.map.addEventListener("click", function () { showTab("map"); });
+  window.jakkg = { cy: cy, data: data, showEdge: showEdge, showNode: showNode, applyFilters: applyFilters, showTab: showTab, showCell: showCell };
   applyFilters().then(function () {
     window.jakkgTimes = { ready: performance.now(), script: performance.now() - started };  // ms since navigation start / in this script
     document.body.setAttribute("data-ready", "true");
