@@ -385,10 +385,12 @@ def entity_facts(source: Source, schema: Schema) -> Facts:
     asserted = as_asserted(source)
     f = Facts()
     categories = _values(schema.categories)
+    named = set()  # the individuals as Oxigraph terms: rows about claims are dropped before they become rdflib terms
     for row in asserted.select(f"SELECT DISTINCT ?s ?c WHERE {{ VALUES ?cat {{ {categories} }} ?s a ?cat . ?s a ?c }}"):
         s, c = _rdflib_term(row["s"]), _rdflib_term(row["c"])
         if isinstance(s, URIRef):
             f.individuals.add(s)
+            named.add(row["s"])
             if c in schema.classes:
                 f.types.add((s, c))  # type: ignore[arg-type]
     for target, pred in ((f.labels, RDFS.label), (f.curies, DCTERMS.identifier)):
@@ -397,13 +399,14 @@ def entity_facts(source: Source, schema: Schema) -> Facts:
             target[URIRef(row["s"].value)] = row["v"].value
     props = _values(schema.object_properties)
     for row in asserted.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {props} }} ?s ?p ?o }}"):
-        s, p, o = (_rdflib_term(row[v]) for v in ("s", "p", "o"))
-        if s in f.individuals and o in f.individuals:
-            f.relations.add((s, p, o))  # type: ignore[arg-type]
+        if row["s"] in named and row["o"] in named:
+            f.relations.add(tuple(_rdflib_term(row[v]) for v in ("s", "p", "o")))  # type: ignore[arg-type]
     props = _values(schema.data_properties)
     for row in asserted.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {props} }} ?s ?p ?o FILTER isLiteral(?o) }}"):
+        if row["s"] not in named:
+            continue
         s, p, o = (_rdflib_term(row[v]) for v in ("s", "p", "o"))
-        if s in f.individuals and (o.datatype is None or o.datatype in OWL2_DATATYPES):  # type: ignore[union-attr]
+        if o.datatype is None or o.datatype in OWL2_DATATYPES:  # type: ignore[union-attr]
             f.values.add((s, p, o))  # type: ignore[arg-type]
     return f
 
