@@ -514,7 +514,7 @@ def background_graph(onto: Ontology, facts: Facts, lists: Iterable[TargetList], 
     """Everything one run on the whole graph gets except the facts: ontology, declarations, unique names, target lists."""
     g = Graph()
     g += onto.graph
-    g += declarations(facts.individuals, sorted(s for s, c in facts.types if c == JAKKG.Cohort))
+    g += declarations(facts.individuals, sorted(s for s, c in facts.types if c == JAKKG.Cohort), onto)
     target_list_axioms(g, lists, schema)
     return g
 
@@ -778,17 +778,50 @@ class Run:
         return self.data.count(b"\n")
 
 
-def declarations(individuals: Iterable[URIRef], cohorts: list[URIRef]) -> Graph:
+COHORT_ID = JAKDM["reasoning/cohortId"]  # fresh: see distinct_cohorts
+DISTINCT_COHORTS = "cohorts with different ids are different cohorts"
+UNIQUE_NAMES = "keys"  # how distinct_cohorts says it: "keys" (linear) or "all-different" (the axiom HermiT makes quadratic)
+
+
+def declarations(individuals: Iterable[URIRef], cohorts: list[URIRef], onto: Ontology | None = None) -> Graph:
     """owl:NamedIndividual for each individual, and distinct cohort ids as different cohorts."""
     g = Graph()
     for ind in individuals:
         g.add((ind, RDF.type, OWL.NamedIndividual))
     if len(cohorts) > 1:  # distinct cohort ids name distinct cohorts (unique ids in data/)
-        node = BNode()
-        g.add((node, RDF.type, OWL.AllDifferent))
-        g.add((node, RDFS.label, Literal("cohorts with different ids are different cohorts")))
-        g.add((node, OWL.distinctMembers, _rdf_list(g, cohorts)))
+        distinct_cohorts(g, cohorts, onto)
     return g
+
+
+def distinct_cohorts(g: Graph, cohorts: list[URIRef], onto: Ontology | None = None) -> None:
+    """State that the cohorts are pairwise different, in a form whose cost grows linearly with them.
+
+    ``AllDifferent(c1 ... cn)`` is what is meant, but HermiT turns it into
+    n(n-1)/2 inequalities: 8,300 cohorts at 100k claims are 34M of them, and
+    the consistency check ran out of its 2 GB heap after 5.6 minutes. So
+    each cohort gets its own id as the value of a fresh functional data
+    property ``COHORT_ID`` instead: two cohorts made equal would have two
+    different values of it, a contradiction, so every model of this
+    satisfies the AllDifferent; and every model of the AllDifferent becomes
+    a model of this by giving each (different) cohort its id. The two
+    therefore entail the same about the graph's own vocabulary: the same
+    consistency, classes and relations (tests compare both). The argument
+    needs the property to be fresh; if the ontology mentions it, the
+    AllDifferent is used.
+    """
+    fresh = onto is None or (COHORT_ID, None, None) not in onto.graph and (None, COHORT_ID, None) not in onto.graph \
+        and (None, None, COHORT_ID) not in onto.graph
+    if UNIQUE_NAMES == "keys" and fresh:
+        g.add((COHORT_ID, RDF.type, OWL.DatatypeProperty))
+        g.add((COHORT_ID, RDF.type, OWL.FunctionalProperty))
+        g.add((COHORT_ID, RDFS.label, Literal(DISTINCT_COHORTS)))
+        for c in cohorts:
+            g.add((c, COHORT_ID, Literal(str(c))))
+        return
+    node = BNode()
+    g.add((node, RDF.type, OWL.AllDifferent))
+    g.add((node, RDFS.label, Literal(DISTINCT_COHORTS)))
+    g.add((node, OWL.distinctMembers, _rdf_list(g, cohorts)))
 
 
 def footprint_graph(onto: Ontology, prints: set[tuple[URIRef, Node]]) -> Graph:
@@ -1052,6 +1085,8 @@ class Explainer:
         for node in background.subjects(RDF.type, OWL.AllDifferent):
             members = set(Collection(background, background.value(node, OWL.distinctMembers)))
             self.different.append((members, f"AllDifferent '{background.value(node, RDFS.label)}'"))
+        if keyed := set(background.subjects(COHORT_ID, None)):  # the same statement, in its linear form
+            self.different.append((keyed, f"AllDifferent '{DISTINCT_COHORTS}'"))  # type: ignore[arg-type]
         self.abox: dict[URIRef, set[URIRef]] = defaultdict(set)  # class assertions made by the ontology
         classes = set(g.subjects(RDF.type, OWL.Class))
         for s in g.subjects(RDF.type, OWL.NamedIndividual):
