@@ -1394,15 +1394,15 @@ def write_sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str], out: P
             run = scratch / f"run-{i}.nt"
             run.write_bytes(b"".join(sorted(set(lines))))
             runs.append(run)
-        merged = scratch / "merged.nt"
-        handles = [r.open("rb") for r in runs]
+        if not runs:  # no triples: an empty file to parse
+            runs.append(scratch / "run-0.nt")
+            runs[0].write_bytes(b"")
+        merged = runs[0] if len(runs) == 1 else scratch / "merged.nt"
+        handles = [r.open("rb") for r in runs] if len(runs) > 1 else []
         try:
-            with merged.open("wb") as fh:
-                previous = None
-                for line in heapq.merge(*handles):
-                    if line != previous:
-                        fh.write(line)
-                        previous = line
+            if handles:
+                with merged.open("wb") as fh:  # groupby keeps one of each run of equal lines
+                    fh.writelines(line for line, _ in itertools.groupby(heapq.merge(*handles)))
         finally:
             for h in handles:
                 h.close()
