@@ -41,10 +41,20 @@ Patients and cohorts: bounded by their kinds, not by papers
     papers) goes to one run too: there a second JVM costs more than it saves.
 
 Reading and writing
-    The built graph is read by Oxigraph (pyoxigraph, about 1M triples/s) and
-    the facts come from a few graph-wide SELECT DISTINCT queries; the
-    outputs are written by Oxigraph from the quads as read. rdflib only
-    holds the ontology and the (bounded) input of HermiT.
+    The built graph is read by Oxigraph (pyoxigraph, about 1M triples/s),
+    keeping the quads whose predicates the stage queries (half of them), and
+    the facts come from a few graph-wide SELECT DISTINCT queries; the store
+    is freed before HermiT runs. The outputs are written by Oxigraph from
+    the file, re-read, sorted in runs of bounded size merged as streams
+    (:func:`write_sorted_turtle`). rdflib only holds the ontology and the
+    input of HermiT.
+
+The consistency check stays linear
+    Cohorts with different ids are different cohorts. Said with one
+    owl:AllDifferent, HermiT made that n(n-1)/2 inequalities (34M at 100k
+    claims: out of heap); each cohort gets its own value of a fresh
+    functional data property instead, which entails the same
+    (:func:`distinct_cohorts`).
 
 Per-paper target profiles
     Open world: HermiT cannot conclude "inhibits no other JAK" from a list of
