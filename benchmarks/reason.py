@@ -6,9 +6,10 @@ kind of patient or cohort (same asserted classes, same properties in the
 same directions): none of these grows with papers that restate what others
 say or bring more patients of known kinds. What grows with the corpus is the
 consistency check (HermiT without classification, on everything, patients
-and cohorts included), reading the built graph and writing
-jakdm-reasoned.ttl, all linear; the check and the classification run side by
-side (2 processes).
+and cohorts included; linear since cohorts are told apart by one key value
+each instead of an AllDifferent that HermiT made quadratic), reading the
+built graph and writing jakdm-reasoned.ttl (sorted in runs of bounded
+size); the check and the classification run side by side (2 processes).
 
 The grown corpus: N copies of the seed build (the five curated papers) with
 new paper, claim, quote, cohort and patient ids (copy 0 is the seed itself),
@@ -22,19 +23,21 @@ Printed per size: quads, HermiT's input (individuals, facts, closure axioms
 for the per-paper target profiles, the triples of each run: the consistency
 check, then the classification), HermiT's wall time, and the stage's wall
 time, CPU time (the process, its workers and their JVMs: the figure to trust
-on a shared machine) and peak memory (of its largest process). With
+on a shared machine) and peak memory (of its largest process, and of the
+whole process tree at once: Python, workers and JVMs side by side). With
 --single, each size is also run the reference way (everything in one HermiT
 run, as before the bounded plan), marked "(one)".
 
 Run:  .venv/bin/python benchmarks/reason.py [--claims 318 1000 3000 10000] [--single]
+      .venv/bin/python benchmarks/reason.py --claims 10000 30000 100000   # the 100k row (grown from the seed)
       (--build DIR reuses DIR/jakdm.trig as the seed build instead of building data/)
 """
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -139,24 +142,65 @@ def count_type(quads: list[ox.Quad], iri: str) -> int:
     return len({q.subject for q in quads if q.predicate == RDF_TYPE and q.object == kind})
 
 
-def run_stage(corpus: Path, out: Path, single: bool = False) -> tuple[str, float, float, int]:
-    """`jakkg reason` as its own process: its stdout, wall and CPU seconds, peak RSS (MB) of its largest process.
+def tree_memory_mb(pid: int) -> float:
+    """Memory of a process and all its descendants now (MB), from /proc: what the machine must hold.
 
-    CPU time (user + system of the process and HermiT's JVM) says more than
-    wall time on a shared machine.
+    Proportional set size (Pss): the workers are forked from the main
+    process and share its pages, which their RSS would count again.
     """
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+            total += int(re.search(r"^Pss:\s+(\d+)", rollup, re.MULTILINE)[1])  # type: ignore[index]
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, TypeError):  # the process ended meanwhile (or is a zombie)
+            continue
+    return total / 1024
+
+
+def run_stage(corpus: Path, out: Path, single: bool = False) -> tuple[str, float, float, int, int]:
+    """`jakkg reason` as its own process: its stdout, wall and CPU seconds, and two peaks (MB).
+
+    CPU time (user + system of the process, its workers and HermiT's JVMs)
+    says more than wall time on a shared machine. The peaks: ru_maxrss from
+    os.wait4 for this one child (its largest process, JVMs included, as
+    /usr/bin/time -v reports it), and the largest sum over the whole process
+    tree at once (the Python process, its two workers and their JVMs run
+    side by side; proportional set sizes), sampled every 50 ms from /proc.
+    """
+    import threading
+
     jakkg = Path(sys.executable).with_name("jakkg")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
     command = ([sys.executable, "-c", SINGLE, str(corpus), str(out)] if single
                else [str(jakkg), "reason", "--in", str(corpus), "--out", str(out)])
-    run = subprocess.run(command, check=False, capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if run.returncode != 0:
-        sys.exit(f"jakkg reason failed on {corpus}:\n{run.stderr}{run.stdout}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return run.stdout, wall, cpu, after.ru_maxrss // 1024  # the largest child so far: sizes ascend
+    t = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        proc = subprocess.Popen(command, stdout=stdout, stderr=stderr, text=True)
+        peak_tree, done = [0.0], threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.05):
+                peak_tree[0] = max(peak_tree[0], tree_memory_mb(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - t
+        stdout.seek(0)
+        stderr.seek(0)
+        out_text, err_text = stdout.read(), stderr.read()
+    if proc.returncode != 0:
+        sys.exit(f"jakkg reason failed on {corpus}:\n{err_text}{out_text}")
+    return out_text, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, round(peak_tree[0])
 
 
 def seed_build(args: argparse.Namespace, tmp: Path) -> Path:
@@ -185,19 +229,20 @@ def main() -> None:
         claims = count_type(quads, "https://w3id.org/jakkg/vocab/Claim")
         papers = count_type(quads, "https://w3id.org/jakkg/vocab/SourcePaper")
         print(f"{'claims':>7} {'papers':>6} {'quads':>9} | {'individuals':>11} {'facts':>6} {'closures':>8} "
-              f"{'profiles':>8} {'HermiT runs (triples)':>22} {'HermiT s':>8} | {'stage s':>7} {'CPU s':>6} {'peak MB':>7}")
+              f"{'profiles':>8} {'HermiT runs (triples)':>22} {'HermiT s':>8} | {'stage s':>7} {'CPU s':>6} "
+              f"{'peak MB':>7} {'tree MB':>7}")
         for n in sorted(args.claims):
             copies = max(1, round(n / claims))
             corpus = tmp / f"corpus-{copies}.trig"
             size = write_corpus(quads, copies, corpus)
             for single in (False, True) if args.single else (False,):
-                output, wall, cpu, peak = run_stage(corpus, tmp / f"out-{copies}", single)
+                output, wall, cpu, peak, tree = run_stage(corpus, tmp / f"out-{copies}", single)
                 m = SUMMARY.search(output)
                 if not m:
                     sys.exit(f"unexpected output of jakkg reason:\n{output}")
                 runs = m[6].replace(" and ", " + ") + (" (one)" if single else "")
                 print(f"{copies * claims:>7} {copies * papers:>6} {size:>9} | {m[1]:>11} {m[2]:>6} {m[4]:>8} {m[3]:>8} "
-                      f"{runs:>22} {float(m[7]):>8.1f} | {wall:>7.1f} {cpu:>6.1f} {peak:>7}", flush=True)
+                      f"{runs:>22} {float(m[7]):>8.1f} | {wall:>7.1f} {cpu:>6.1f} {peak:>7} {tree:>7}", flush=True)
             corpus.unlink()
 
 

@@ -41,10 +41,20 @@ Patients and cohorts: bounded by their kinds, not by papers
     papers) goes to one run too: there a second JVM costs more than it saves.
 
 Reading and writing
-    The built graph is read by Oxigraph (pyoxigraph, about 1M triples/s) and
-    the facts come from a few graph-wide SELECT DISTINCT queries; the
-    outputs are written by Oxigraph from the quads as read. rdflib only
-    holds the ontology and the (bounded) input of HermiT.
+    The built graph is read by Oxigraph (pyoxigraph, about 1M triples/s),
+    keeping the quads whose predicates the stage queries (half of them), and
+    the facts come from a few graph-wide SELECT DISTINCT queries; the store
+    is freed before HermiT runs. The outputs are written by Oxigraph from
+    the file, re-read, sorted in runs of bounded size merged as streams
+    (:func:`write_sorted_turtle`). rdflib only holds the ontology and the
+    input of HermiT.
+
+The consistency check stays linear
+    Cohorts with different ids are different cohorts. Said with one
+    owl:AllDifferent, HermiT made that n(n-1)/2 inequalities (34M at 100k
+    claims: out of heap); each cohort gets its own value of a fresh
+    functional data property instead, which entails the same
+    (:func:`distinct_cohorts`).
 
 Per-paper target profiles
     Open world: HermiT cannot conclude "inhibits no other JAK" from a list of
@@ -267,9 +277,13 @@ Step = Callable[[str], AbstractContextManager[Any]]  # jakkg.progress.step: a co
 Source = Graph | Asserted  # an rdflib Graph or Dataset (tests, library use) or the store `jakkg reason` reads
 
 
-def read_asserted(path: Path) -> Asserted:
-    """Load a built graph file with Oxigraph.
+def read_asserted(path: Path, keep: Iterable[URIRef] | None = None) -> Asserted:
+    """Load a built graph file with Oxigraph; with ``keep``, only the quads with those predicates.
 
+    ``keep`` (:func:`read_predicates`) leaves out what no query of this
+    stage asks for (quotes, statistics, provenance): half the quads, and
+    half the store's memory (about 1.2 GB at 100k claims); the output is
+    written from the file, re-read, not from the store.
     A missing file, an unknown suffix or a file Oxigraph refuses goes to
     :func:`jakkg.validate.read_dataset`, the command line's one reader, so
     the error names file, line and reason as everywhere else (and a file
@@ -287,8 +301,9 @@ def read_asserted(path: Path) -> Asserted:
 
     parser = reread()
     store = ox.Store()
+    wanted = {ox.NamedNode(str(p)) for p in keep} if keep is not None else None
     try:
-        store.bulk_extend(parser)
+        store.bulk_extend(parser if wanted is None else (q for q in parser if q.predicate in wanted))
     except (SyntaxError, ValueError, OSError):
         return as_asserted(read_dataset(path))
     return Asserted(store, sorted((p, URIRef(ns)) for p, ns in parser.prefixes.items() if p), reread)
@@ -385,10 +400,12 @@ def entity_facts(source: Source, schema: Schema) -> Facts:
     asserted = as_asserted(source)
     f = Facts()
     categories = _values(schema.categories)
+    named = set()  # the individuals as Oxigraph terms: rows about claims are dropped before they become rdflib terms
     for row in asserted.select(f"SELECT DISTINCT ?s ?c WHERE {{ VALUES ?cat {{ {categories} }} ?s a ?cat . ?s a ?c }}"):
         s, c = _rdflib_term(row["s"]), _rdflib_term(row["c"])
         if isinstance(s, URIRef):
             f.individuals.add(s)
+            named.add(row["s"])
             if c in schema.classes:
                 f.types.add((s, c))  # type: ignore[arg-type]
     for target, pred in ((f.labels, RDFS.label), (f.curies, DCTERMS.identifier)):
@@ -397,15 +414,24 @@ def entity_facts(source: Source, schema: Schema) -> Facts:
             target[URIRef(row["s"].value)] = row["v"].value
     props = _values(schema.object_properties)
     for row in asserted.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {props} }} ?s ?p ?o }}"):
-        s, p, o = (_rdflib_term(row[v]) for v in ("s", "p", "o"))
-        if s in f.individuals and o in f.individuals:
-            f.relations.add((s, p, o))  # type: ignore[arg-type]
+        if row["s"] in named and row["o"] in named:
+            f.relations.add(tuple(_rdflib_term(row[v]) for v in ("s", "p", "o")))  # type: ignore[arg-type]
     props = _values(schema.data_properties)
     for row in asserted.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {props} }} ?s ?p ?o FILTER isLiteral(?o) }}"):
+        if row["s"] not in named:
+            continue
         s, p, o = (_rdflib_term(row[v]) for v in ("s", "p", "o"))
-        if s in f.individuals and (o.datatype is None or o.datatype in OWL2_DATATYPES):  # type: ignore[union-attr]
+        if o.datatype is None or o.datatype in OWL2_DATATYPES:  # type: ignore[union-attr]
             f.values.add((s, p, o))  # type: ignore[arg-type]
     return f
+
+
+def read_predicates(schema: Schema) -> set[URIRef]:
+    """Every predicate that the queries of this stage match (:func:`entity_facts`, INHIBITS_CLAIMS,
+    :func:`paper_labels`): a store with only these quads answers them as the whole graph does."""
+    return set(schema.object_properties) | set(schema.data_properties) | {
+        RDF.type, RDFS.label, DCTERMS.identifier,  # entity_facts, paper_labels
+        RDF.subject, RDF.predicate, RDF.object, DCTERMS.source, JAKKG.negated}  # INHIBITS_CLAIMS
 
 
 @dataclass(frozen=True)
@@ -511,7 +537,7 @@ def background_graph(onto: Ontology, facts: Facts, lists: Iterable[TargetList], 
     """Everything one run on the whole graph gets except the facts: ontology, declarations, unique names, target lists."""
     g = Graph()
     g += onto.graph
-    g += declarations(facts.individuals, sorted(s for s, c in facts.types if c == JAKKG.Cohort))
+    g += declarations(facts.individuals, sorted(s for s, c in facts.types if c == JAKKG.Cohort), onto)
     target_list_axioms(g, lists, schema)
     return g
 
@@ -775,17 +801,50 @@ class Run:
         return self.data.count(b"\n")
 
 
-def declarations(individuals: Iterable[URIRef], cohorts: list[URIRef]) -> Graph:
+COHORT_ID = JAKDM["reasoning/cohortId"]  # fresh: see distinct_cohorts
+DISTINCT_COHORTS = "cohorts with different ids are different cohorts"
+UNIQUE_NAMES = "keys"  # how distinct_cohorts says it: "keys" (linear) or "all-different" (the axiom HermiT makes quadratic)
+
+
+def declarations(individuals: Iterable[URIRef], cohorts: list[URIRef], onto: Ontology | None = None) -> Graph:
     """owl:NamedIndividual for each individual, and distinct cohort ids as different cohorts."""
     g = Graph()
     for ind in individuals:
         g.add((ind, RDF.type, OWL.NamedIndividual))
     if len(cohorts) > 1:  # distinct cohort ids name distinct cohorts (unique ids in data/)
-        node = BNode()
-        g.add((node, RDF.type, OWL.AllDifferent))
-        g.add((node, RDFS.label, Literal("cohorts with different ids are different cohorts")))
-        g.add((node, OWL.distinctMembers, _rdf_list(g, cohorts)))
+        distinct_cohorts(g, cohorts, onto)
     return g
+
+
+def distinct_cohorts(g: Graph, cohorts: list[URIRef], onto: Ontology | None = None) -> None:
+    """State that the cohorts are pairwise different, in a form whose cost grows linearly with them.
+
+    ``AllDifferent(c1 ... cn)`` is what is meant, but HermiT turns it into
+    n(n-1)/2 inequalities: 8,300 cohorts at 100k claims are 34M of them, and
+    the consistency check ran out of its 2 GB heap after 5.6 minutes. So
+    each cohort gets its own id as the value of a fresh functional data
+    property ``COHORT_ID`` instead: two cohorts made equal would have two
+    different values of it, a contradiction, so every model of this
+    satisfies the AllDifferent; and every model of the AllDifferent becomes
+    a model of this by giving each (different) cohort its id. The two
+    therefore entail the same about the graph's own vocabulary: the same
+    consistency, classes and relations (tests compare both). The argument
+    needs the property to be fresh; if the ontology mentions it, the
+    AllDifferent is used.
+    """
+    fresh = onto is None or (COHORT_ID, None, None) not in onto.graph and (None, COHORT_ID, None) not in onto.graph \
+        and (None, None, COHORT_ID) not in onto.graph
+    if UNIQUE_NAMES == "keys" and fresh:
+        g.add((COHORT_ID, RDF.type, OWL.DatatypeProperty))
+        g.add((COHORT_ID, RDF.type, OWL.FunctionalProperty))
+        g.add((COHORT_ID, RDFS.label, Literal(DISTINCT_COHORTS)))
+        for c in cohorts:
+            g.add((c, COHORT_ID, Literal(str(c))))
+        return
+    node = BNode()
+    g.add((node, RDF.type, OWL.AllDifferent))
+    g.add((node, RDFS.label, Literal(DISTINCT_COHORTS)))
+    g.add((node, OWL.distinctMembers, _rdf_list(g, cohorts)))
 
 
 def footprint_graph(onto: Ontology, prints: set[tuple[URIRef, Node]]) -> Graph:
@@ -1049,6 +1108,8 @@ class Explainer:
         for node in background.subjects(RDF.type, OWL.AllDifferent):
             members = set(Collection(background, background.value(node, OWL.distinctMembers)))
             self.different.append((members, f"AllDifferent '{background.value(node, RDFS.label)}'"))
+        if keyed := set(background.subjects(COHORT_ID, None)):  # the same statement, in its linear form
+            self.different.append((keyed, f"AllDifferent '{DISTINCT_COHORTS}'"))  # type: ignore[arg-type]
         self.abox: dict[URIRef, set[URIRef]] = defaultdict(set)  # class assertions made by the ontology
         classes = set(g.subjects(RDF.type, OWL.Class))
         for s in g.subjects(RDF.type, OWL.NamedIndividual):
@@ -1306,19 +1367,80 @@ def inferred_triples(new: Iterable[Triple], profiles: list[TargetProfile], entai
     return out
 
 
-def sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str]) -> bytes:
-    """Turtle of pyoxigraph triples, sorted by their N-Triples form: byte-identical for the same set.
+SORT_RUN = 200_000  # triples sorted in memory at a time (about 150 MB with their objects and lines)
 
-    Written by Oxigraph (about 1M triples/s); sorting groups each subject's
-    triples, which the serializer writes as one block.
+
+def sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str]) -> bytes:
+    """Turtle of pyoxigraph triples, sorted by their N-Triples form: byte-identical for the same set."""
+    with tempfile.TemporaryDirectory(prefix="jakkg-turtle-") as tmp:
+        out = Path(tmp) / "out.ttl"
+        write_sorted_turtle(triples, prefixes, out)
+        return out.read_bytes()
+
+
+def write_sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str], out: Path) -> None:
+    """Write Turtle of pyoxigraph triples to ``out``, sorted by N-Triples line, each triple once.
+
+    Sorting groups each subject's triples, which the serializer writes as one
+    block, and makes the file byte-identical for the same set. The set can
+    be the whole corpus (6M triples at 100k claims), so it is sorted in
+    runs of SORT_RUN N-Triples lines, each run written to a scratch file,
+    and the runs are merged as streams: memory stays that of one run, not of
+    the corpus (a set of 6M triple objects with their sort keys took
+    several GB). Oxigraph writes the lines (1M triples/s), parses the merged
+    file and serializes it as Turtle, streaming. The order equals sorting
+    the triples by ``str``: a line is that text plus " .", and " " sorts
+    before every character that can continue a term.
     """
+    import heapq
+
     import pyoxigraph as ox
 
-    text = ox.serialize(sorted(set(triples), key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    head = 0  # the @prefix lines come first, in an order Oxigraph does not promise: sort them
-    while text.startswith(b"@prefix ", head):
-        head = text.index(b"\n", head) + 1
-    return b"".join(sorted(text[:head].splitlines(keepends=True))) + text[head:]
+    scratch = Path(tempfile.mkdtemp(prefix=".sort-", dir=out.parent))
+    try:
+        runs = []
+        for i, batch in enumerate(_batched(triples, SORT_RUN)):
+            lines = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+            run = scratch / f"run-{i}.nt"
+            run.write_bytes(b"".join(sorted(set(lines))))
+            runs.append(run)
+        if not runs:  # no triples: an empty file to parse
+            runs.append(scratch / "run-0.nt")
+            runs[0].write_bytes(b"")
+        merged = runs[0] if len(runs) == 1 else scratch / "merged.nt"
+        handles = [r.open("rb") for r in runs] if len(runs) > 1 else []
+        try:
+            if handles:
+                with merged.open("wb") as fh:  # groupby keeps one of each run of equal lines
+                    fh.writelines(line for line, _ in itertools.groupby(heapq.merge(*handles)))
+        finally:
+            for h in handles:
+                h.close()
+        body = scratch / "body.ttl"
+        ox.serialize(ox.parse(path=str(merged), format=ox.RdfFormat.N_TRIPLES), output=str(body),
+                     format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        _with_sorted_prefixes(body, out)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Lists of ``size`` items (itertools.batched arrives in Python 3.12)."""
+    it = iter(items)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
+
+
+def _with_sorted_prefixes(body: Path, out: Path) -> None:
+    """Copy ``body`` to ``out`` with its @prefix lines sorted (Oxigraph does not promise their order)."""
+    with body.open("rb") as src, out.open("wb") as dst:
+        head, line = [], src.readline()
+        while line.startswith(b"@prefix "):
+            head.append(line)
+            line = src.readline()
+        dst.writelines(sorted(head))
+        dst.write(line)
+        shutil.copyfileobj(src, dst, 1 << 20)
 
 
 @dataclass
@@ -1359,8 +1481,14 @@ class Reasoning:
         The asserted triples go from the store to the file without becoming
         rdflib terms: this is the one step that grows with the claims.
         """
+        with tempfile.TemporaryDirectory(prefix="jakkg-reasoned-") as tmp:
+            self.write_reasoned(Path(tmp) / REASONED_FILE)
+            return (Path(tmp) / REASONED_FILE).read_bytes()
+
+    def write_reasoned(self, path: Path) -> None:
+        """jakdm-reasoned.ttl to ``path``, streamed: the file is re-read and sorted in runs (:func:`write_sorted_turtle`)."""
         asserted = (q.triple for q in self.asserted.reread())
-        return sorted_turtle(itertools.chain(asserted, map(_oxigraph_triple, self.inferred_triples)), self.prefixes)
+        write_sorted_turtle(itertools.chain(asserted, map(_oxigraph_triple, self.inferred_triples)), self.prefixes, path)
 
     @property
     def inferred(self) -> Graph:
@@ -1392,7 +1520,7 @@ def _quiet(_what: str) -> AbstractContextManager[Any]:
 
 
 def reason_dataset(ds: Source, onto: Ontology | None = None, progress: Step | None = None,
-                   single: bool | None = None) -> Reasoning:
+                   single: bool | None = None, release: bool = False) -> Reasoning:
     """Reason over a built graph (rdflib Graph/Dataset, or the store read by :func:`read_asserted`).
 
     Raises InconsistentGraph with explanations. ``progress(what)`` is a
@@ -1401,6 +1529,8 @@ def reason_dataset(ds: Source, onto: Ontology | None = None, progress: Step | No
     reference that the bounded plan (:func:`plan_runs`) is tested against;
     ``single=False`` takes the bounded plan whenever its conditions hold,
     None (the default) only on graphs past SINGLE_RUN_UP_TO triples.
+    ``release=True`` frees the store once the facts are read (the outputs
+    re-read the file), before HermiT's processes start: `jakkg reason` does.
     """
     step = progress or _quiet
     timings: dict[str, float] = {}
@@ -1413,6 +1543,10 @@ def reason_dataset(ds: Source, onto: Ontology | None = None, progress: Step | No
         profiles = target_profiles(asserted, facts, schema)
         lists = target_lists(profiles)
         plan = plan_runs(onto, facts, lists, schema, single)
+        papers = paper_labels(asserted, (p.paper for p in profiles))
+    if release:
+        asserted.store = None
+        _return_freed_memory()
     timings["facts"] = time.perf_counter() - t0
     namespaces = output_namespaces(asserted, onto)
     check_java()
@@ -1436,11 +1570,26 @@ def reason_dataset(ds: Source, onto: Ontology | None = None, progress: Step | No
     new = sorted(({(s, RDF.type, c) for s, c in entailed.types} | entailed.relations) - asserted_facts,
                  key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
     new = [t for t in new if t[2] not in (OWL.Thing, OWL.NamedIndividual)]
-    papers = paper_labels(asserted, (p.paper for p in profiles))
     inferred = inferred_triples(new, profiles, entailed, onto, facts, papers)
     timings["entailments"] = time.perf_counter() - t2
     return Reasoning(facts, profiles, lists, entailed, new, inferred, asserted, namespaces,
                      sum(r.triples for r in plan.runs), timings, runs=[r.triples for r in plan.runs])
+
+
+def _return_freed_memory() -> None:
+    """Give the heap that the freed store leaves back to the system (glibc keeps it otherwise).
+
+    The store is the largest thing the stage holds (about 1.4 GB of 2 at 100k
+    claims); without this, the process would keep its pages while HermiT's
+    JVMs run beside it. Elsewhere than glibc, nothing to do.
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _hermit(plan: Plan, facts: Facts, schema: Schema, step: Step) -> Entailed:
@@ -1470,14 +1619,14 @@ def reason_file(in_path: Path, out_dir: Path, ontology_files: list[Path] | None 
     check_java()  # before reading a large graph: a missing Java is known in a millisecond
     t = time.perf_counter()
     with step(f"read {display_path(Path(in_path))}"):
-        asserted = read_asserted(Path(in_path))
+        asserted = read_asserted(Path(in_path), read_predicates(Schema.of(onto)))
     read = time.perf_counter() - t
-    result = reason_dataset(asserted, onto, progress, single)
+    result = reason_dataset(asserted, onto, progress, single, release=True)
     result.timings["read"] = read
     t = time.perf_counter()
     with step(f"write {INFERRED_FILE} and {REASONED_FILE}"), atomic_outputs(Path(out_dir)) as stage:
         stage(INFERRED_FILE, result.inferred_turtle())
-        stage(REASONED_FILE, result.reasoned_turtle())
+        result.write_reasoned(stage.path(REASONED_FILE))
     result.timings["write"] = time.perf_counter() - t
     result.paths = {"inferred": Path(out_dir) / INFERRED_FILE, "reasoned": Path(out_dir) / REASONED_FILE}
     return result
