@@ -173,15 +173,21 @@ def test_failed_publish_keeps_every_previous_output(tmp_path: Path, seeds_dir: P
     """When one output cannot be replaced, none is: the previous build stays whole and no temporary file is left."""
     out = tmp_path / "build"
     assert run_cli("build", "--data", DATA, "--sources", seeds_dir, "--out", out, "--no-validate").exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    stores = out / ".cache"
+    for store in stores.iterdir():  # the previous stores, marked: they come back as they were
+        (store / "previous").write_text(store.name)
     (out / "jakdm.nt").unlink()
     (out / "jakdm.nt").mkdir()  # a directory where a file goes: its rename fails, after the others'
     (out / "jakdm.nt" / "keep").write_text("x")
     result = run_cli("build", "--data", DATA, "--sources", seeds_dir, "--out", out, "--no-validate")
     assert result.exit_code != 0
-    assert {p.name for p in out.iterdir()} == set(before)
+    assert {p.name for p in out.iterdir() if p.is_file()} == set(before) - {"jakdm.nt"}
     for name in ("jakdm.trig", "jakdm.ttl"):
         assert (out / name).read_bytes() == before[name], name
+    assert sorted(p.name for p in stores.iterdir()) == ["jakdm.trig.oxigraph", "jakdm.ttl.oxigraph"], "no temporary left"
+    for store in stores.iterdir():
+        assert (store / "previous").read_text() == store.name, "the previous store is back in place"
 
 
 def test_outputs_and_reports_are_byte_identical_across_processes(tmp_path: Path, seeds_dir: Path) -> None:
