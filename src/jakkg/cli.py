@@ -247,7 +247,7 @@ def draw_command(graph_file: Path | None, out_dir: Path) -> None:
 
     output_dir(out_dir)
     source = graph_file or out_dir / "jakdm.trig"
-    store = load_store(source)
+    store = load_store(source, on_disk=False)  # the projection's queries are faster in memory (jakkg.store)
     G = project(store)
     if G.number_of_edges() == 0:
         raise UsageError(f"{display_path(source)}: the graph has no claims, so there is nothing to draw")

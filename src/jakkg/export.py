@@ -102,6 +102,7 @@ def write_outputs(built: BuiltGraph, out_dir: Path) -> tuple[dict[str, Path], in
             nt = stage.path(OUTPUTS["nt"])
             with nt.open("w", encoding="utf-8", newline="\n") as fh:
                 fh.writelines(dict.fromkeys(triple_line(line) for line in quads))
+            loads.wait()  # one load at a time: each bulk loader holds hundreds of MB of sorted batches
             loads.start(write_store, nt, "N_TRIPLES", stores["turtle"])
             ttl = stage.path(OUTPUTS["turtle"])
             serialize_quads(parse(path=str(nt), format=RdfFormat.N_TRIPLES), output=str(ttl),
@@ -186,6 +187,7 @@ class _Background:
         self.threads.append(thread)
 
     def wait(self) -> None:
+        """Block until every thread started so far has ended."""
         for thread in self.threads:
             thread.join()
 
