@@ -83,12 +83,16 @@ def main() -> None:
               help="Publish even when claims, cohorts or patients of the previous build in --out are gone (they are listed).")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Load and build every paper again, ignoring and not writing OUT/.cache/papers (the result is the same).")
+@click.option("--store", "with_store", is_flag=True,
+              help="Also leave on-disk Oxigraph stores of the TriG and Turtle in OUT/.cache, which stats, pool, export, "
+                   "disagreements and `query --engine oxigraph` then open instead of parsing (worth it when many queries follow).")
 @reports_errors
 def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: bool = False, engine: str = "turbo",
-          jobs: int = 2, report_path: Path | None = None, allow_removals: bool = False, no_cache: bool = False) -> None:
+          jobs: int = 2, report_path: Path | None = None, allow_removals: bool = False, no_cache: bool = False,
+          with_store: bool = False) -> None:
     """Load data/, check every quote, validate with SHACL, and write build/jakdm.{trig,ttl,nt}."""
     from .build import build_graph
-    from .export import removals, write_outputs
+    from .export import STORES, removals, write_outputs
     from .load import load_corpus
     from .progress import step
 
@@ -131,7 +135,7 @@ def build(data_dir: Path, sources_dir: Path | None, out_dir: Path, no_validate: 
                    f"nothing written; pass --allow-removals if they were removed on purpose", err=True)
         sys.exit(1)
     with step("write"):
-        paths, n_quads = write_outputs(built, out_dir)
+        paths, n_quads = write_outputs(built, out_dir, STORES if with_store else ())
     click.echo(
         f"built {built.claims} claims, {built.cohorts} cohorts, {built.patients} patients "
         f"from {built.papers} papers: {n_quads} quads"
@@ -257,7 +261,7 @@ def draw_command(graph_file: Path | None, out_dir: Path) -> None:
 
     output_dir(out_dir)
     source = graph_file or out_dir / "jakdm.trig"
-    store = load_store(source)
+    store = load_store(source, on_disk=False)  # the projection's queries are faster in memory (jakkg.store)
     G = project(store)
     if G.number_of_edges() == 0:
         raise UsageError(f"{display_path(source)}: the graph has no claims, so there is nothing to draw")

@@ -10,23 +10,39 @@ Turtle writer took 30 µs and grew with the corpus.
 Atomicity: every file is first written next to its target under a temporary
 name and renamed only when all of them are complete, so a failed build leaves
 the previous outputs untouched.
+Parse once, on request: ``jakkg build --store`` also bulk-loads an on-disk
+Oxigraph store of the TriG (named graphs) and of the Turtle (one default
+graph) into OUT/.cache/, in threads while it writes, and publishes them with
+the files; the later stages open a store instead of parsing its file again
+(:mod:`jakkg.store`). The stores are a cache, never a source of published
+files. It is not the default: at 10k claims the loads cost the build more
+than the stages save, and at 100k they roughly break even in time while
+doubling the build's peak memory; it pays off when many queries follow one
+build (a query at 100k: 6 s instead of 53 s, 160 MB instead of 2.4 GB).
 """
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import RdfFormat, parse
 from pyoxigraph import serialize as serialize_quads
 from rdflib import Dataset, Graph
 
 from .build import PREFIXES, BuiltGraph, triple_line
+from .store import store_dir, write_stamp, write_store
 
 OUTPUTS = {"trig": "jakdm.trig", "turtle": "jakdm.ttl", "nt": "jakdm.nt"}
+# The outputs `jakkg build --store` also leaves as an on-disk Oxigraph store (jakkg.store.store_dir). Each costs
+# the build about 2x (TriG) or 1.6x (Turtle) the CPU of parsing its file, and saves a parse in every stage that reads it.
+STORES = ("trig", "turtle")
 MANIFEST = "manifest.json"  # what the build published, per paper: the ids of its claims, cohorts and patients
 
 
@@ -64,7 +80,7 @@ def removals(built: BuiltGraph, out_dir: Path) -> list[str]:
     return gone
 
 
-def write_outputs(built: BuiltGraph, out_dir: Path) -> tuple[dict[str, Path], int]:
+def write_outputs(built: BuiltGraph, out_dir: Path, stores: tuple[str, ...] = ()) -> tuple[dict[str, Path], int]:
     """Write jakdm.trig, jakdm.ttl and jakdm.nt into ``out_dir``, all or none; the paths and the number of quads.
 
     Streams through files rather than strings: at 100k claims the text of the
@@ -74,7 +90,10 @@ def write_outputs(built: BuiltGraph, out_dir: Path) -> tuple[dict[str, Path], in
     line by line, is what the Turtle writer reads. Parsed quads go straight
     to the serializer: an Oxigraph *store* would canonicalize literals
     (xsd:positiveInteger to xsd:integer, "27.0" to "27"), which must not reach
-    a published file.
+    a published file. With ``stores`` (some of :data:`STORES`), on-disk stores
+    of the TriG and the Turtle are loaded from the same N-Quads and N-Triples,
+    in threads, and stamped with the digest of the file each stands for (see
+    :mod:`jakkg.store`).
     """
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
     n_quads = 0
@@ -84,14 +103,26 @@ def write_outputs(built: BuiltGraph, out_dir: Path) -> tuple[dict[str, Path], in
             for line in _unique_quads(built):
                 fh.write(line)
                 n_quads += 1
-        serialize_quads(parse(path=str(scratch), format=RdfFormat.N_QUADS), output=str(stage.path(OUTPUTS["trig"])),
-                        format=RdfFormat.TRIG, prefixes=prefixes)
-        nt = stage.path(OUTPUTS["nt"])
-        with nt.open("w", encoding="utf-8", newline="\n") as fh:
-            fh.writelines(_unique_triples(built))
-        serialize_quads(parse(path=str(nt), format=RdfFormat.N_TRIPLES), output=str(stage.path(OUTPUTS["turtle"])),
-                        format=RdfFormat.TURTLE, prefixes=prefixes)
+        with in_background() as loads:
+            dirs = {fmt: stage.directory(str(store_dir(Path(OUTPUTS[fmt])))) for fmt in stores}
+            if "trig" in dirs:
+                loads.start(write_store, scratch, "N_QUADS", dirs["trig"])
+            trig = stage.path(OUTPUTS["trig"])
+            serialize_quads(parse(path=str(scratch), format=RdfFormat.N_QUADS), output=str(trig),
+                            format=RdfFormat.TRIG, prefixes=prefixes)
+            nt = stage.path(OUTPUTS["nt"])
+            with nt.open("w", encoding="utf-8", newline="\n") as fh:
+                fh.writelines(_unique_triples(built))
+            loads.wait()  # one load at a time: each bulk loader holds hundreds of MB of sorted batches
+            if "turtle" in dirs:
+                loads.start(write_store, nt, "N_TRIPLES", dirs["turtle"])
+            ttl = stage.path(OUTPUTS["turtle"])
+            serialize_quads(parse(path=str(nt), format=RdfFormat.N_TRIPLES), output=str(ttl),
+                            format=RdfFormat.TURTLE, prefixes=prefixes)
         stage.discard(".jakdm.nq")
+        for fmt, staged in (("trig", trig), ("turtle", ttl)):
+            if fmt in dirs:
+                write_stamp(dirs[fmt], staged, OUTPUTS[fmt])
         stage(MANIFEST, json.dumps({"papers": built.contents}, indent=1, sort_keys=True) + "\n")
     return {fmt: out_dir / name for fmt, name in OUTPUTS.items()}, n_quads
 
@@ -152,6 +183,14 @@ class _Stage:
         self.staged.append((Path(tmp), self.out_dir / name))
         return Path(tmp)
 
+    def directory(self, name: str) -> Path:
+        """A temporary directory the caller fills; it replaces the directory ``name`` (a relative path) on publication."""
+        final = self.out_dir / name
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
+        self.staged.append((tmp, final))
+        return tmp
+
     def discard(self, name: str) -> None:
         """Drop a staged file (a scratch file that is not to be published)."""
         for tmp, final in [x for x in self.staged if x[1].name == name]:
@@ -175,35 +214,106 @@ def atomic_outputs(out_dir: Path) -> Iterator[_Stage]:
         _publish(stage.staged)
     finally:
         for tmp, _ in stage.staged:
-            tmp.unlink(missing_ok=True)
+            _remove(tmp)
+
+
+class _Background:
+    """Work running in threads (see :func:`in_background`); their errors are kept for the caller."""
+
+    def __init__(self) -> None:
+        self.threads: list[threading.Thread] = []
+        self.errors: list[BaseException] = []
+
+    def start(self, func: Callable[..., Any], *args: Any) -> None:
+        """Run ``func(*args)`` in a new thread."""
+        def run() -> None:
+            try:
+                func(*args)
+            except BaseException as exc:  # noqa: BLE001 -- handed to the thread that waits
+                self.errors.append(exc)
+
+        thread = threading.Thread(target=run, name=getattr(func, "__name__", "background"), daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def wait(self) -> None:
+        """Block until every thread started so far has ended."""
+        for thread in self.threads:
+            thread.join()
+
+
+@contextmanager
+def in_background() -> Iterator[_Background]:
+    """Start work in threads inside the block; leaving it waits for all of them and re-raises the first error.
+
+    For Rust code that releases the GIL (Oxigraph's bulk loader), which then
+    runs on the second core while Python writes the other files. The block
+    always waits, also when it fails, so no thread outlives the temporary
+    files it reads or writes.
+    """
+    tasks = _Background()
+    try:
+        yield tasks
+    finally:
+        tasks.wait()
+    if tasks.errors:
+        raise tasks.errors[0]
+
+
+def _remove(path: Path) -> None:
+    """Delete a file or a whole directory, if it is there."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _publish(staged: list[tuple[Path, Path]]) -> None:
-    """Rename every staged file into place, or restore what was there and re-raise."""
+    """Rename every staged file or directory into place, or restore what was there and re-raise.
+
+    A file's previous version is kept as a hard link; a directory's (a
+    store) is renamed aside, since a directory can be neither linked nor
+    replaced while it holds files.
+    """
     backups: list[tuple[Path, Path | None]] = []  # (final, backup of its previous version)
     try:
         for tmp, final in staged:
-            tmp.chmod(0o644)
-            backup = None
-            if final.exists():
-                backup = final.with_name(f".{final.name}.previous")
-                backup.unlink(missing_ok=True)
-                os.link(final, backup)
-            try:
-                os.replace(tmp, final)
-            except BaseException:
-                if backup is not None:
-                    backup.unlink(missing_ok=True)
-                raise
-            backups.append((final, backup))
+            backups.append((final, _replace(tmp, final)))
     except BaseException:
         for final, backup in reversed(backups):
-            if backup is not None:
-                os.replace(backup, final)
+            if backup is None:
+                _remove(final)
+            elif backup.is_dir():
+                _remove(final)
+                os.rename(backup, final)
             else:
-                final.unlink(missing_ok=True)
+                os.replace(backup, final)
         raise
     finally:
         for _, backup in backups:
             if backup is not None:
+                _remove(backup)
+
+
+def _replace(tmp: Path, final: Path) -> Path | None:
+    """Move ``tmp`` to ``final``; the backup of what ``final`` was (None if nothing), or raise with ``final`` as it was."""
+    directory = tmp.is_dir()
+    tmp.chmod(0o755 if directory else 0o644)
+    backup = None
+    if final.exists():
+        backup = final.with_name(f".{final.name}.previous")
+        _remove(backup)
+        if directory:
+            os.rename(final, backup)
+        else:
+            os.link(final, backup)
+    try:
+        os.replace(tmp, final)
+    except BaseException:
+        if backup is not None:
+            if directory:
+                os.rename(backup, final)
+            else:
                 backup.unlink(missing_ok=True)
+        raise
+    return backup

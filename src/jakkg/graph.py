@@ -464,7 +464,7 @@ def load_projection(path: Path) -> nx.MultiDiGraph:
     """Read a built graph file (TriG, Turtle, N-Triples ...) and project it."""
     from .store import load_store
 
-    return project(load_store(path))
+    return project(load_store(path, on_disk=False))  # the projection's queries are faster in memory
 
 
 # Oxigraph's parser for each file suffix rdflib's guess_format knows.

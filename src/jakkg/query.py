@@ -664,6 +664,12 @@ class OxigraphEngine:
                    "nquads": ox.RdfFormat.N_QUADS, "xml": ox.RdfFormat.RDF_XML, "json-ld": ox.RdfFormat.JSON_LD}
         if fmt not in formats:
             raise QueryError(f"{display_path(path)}: oxigraph cannot read {fmt}")
+        if fmt not in ("trig", "nquads"):  # the build's store of this very file, if any: no parse (jakkg.store)
+            from .store import open_store
+
+            if (published := open_store(path)) is not None:
+                self.store = published
+                return
         self.store = ox.Store()
         try:
             self.store.bulk_load(path=str(path), format=formats[fmt])
