@@ -82,7 +82,8 @@ def slug(key: str) -> str:
 
 def main(src: str, dst: str) -> None:
     yaml = YAML()
-    ref = yaml.load(open(src, encoding="utf-8"))
+    with open(src, encoding="utf-8") as fh:
+        ref = yaml.load(fh)
     out: dict[str, dict] = {}
     for section, category in SECTIONS.items():
         for e in ref[section]:

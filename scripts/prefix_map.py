@@ -39,7 +39,7 @@ def used_prefixes(data: Path) -> set[str]:
                 if isinstance(curie, str) and ":" in curie:
                     found.add(curie.split(":", 1)[0])
     for path in sorted((data / "claims").glob("*.yaml")):
-        found.update(m.group(1) for m in re.finditer(r"^\s*evidence:\s*([A-Za-z][A-Za-z0-9_.]*):", path.read_text(encoding="utf-8"), re.M))
+        found.update(m.group(1) for m in re.finditer(r"^\s*evidence:\s*([A-Za-z][A-Za-z0-9_.]*):", path.read_text(encoding="utf-8"), re.MULTILINE))
     return found
 
 

@@ -122,9 +122,9 @@ def iqr_is_justified(corpus: Corpus) -> list[str]:
     bad = []
     for c in corpus.claims.values():
         stats = [getattr(c, f) for f in ("value", "baseline", "followup", "follow_up_duration", "time_to_effect", "dose")]
-        if any(s is not None and s.q1 is not None for s in stats):
-            if not re.search(r"\bIQR\b|interquartile", " ".join(c.quote) + " " + (c.note or ""), re.IGNORECASE):
-                bad.append(f"{c.id}: q1/q3 without 'IQR' in the quote or the reason in the note")
+        if any(s is not None and s.q1 is not None for s in stats) and \
+                not re.search(r"\bIQR\b|interquartile", " ".join(c.quote) + " " + (c.note or ""), re.IGNORECASE):
+            bad.append(f"{c.id}: q1/q3 without 'IQR' in the quote or the reason in the note")
     return bad
 
 

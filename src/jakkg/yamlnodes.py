@@ -16,7 +16,7 @@ error, as in ruamel.yaml, rather than the silent overwrite of PyYAML.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -33,7 +33,7 @@ MarkedYAMLError = yaml.MarkedYAMLError
 class _Core12Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """A libyaml loader whose implicit tags are YAML 1.2's core schema."""
 
-    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
 
 
 for _tag, _pattern, _first in (
@@ -83,9 +83,9 @@ class DuplicateKeyError(MarkedYAMLError):
 def _scalar(loader: _Core12Loader, node: ScalarNode) -> Any:
     if node.tag == "tag:yaml.org,2002:int":
         text = node.value.replace("_", "")
-        if text.startswith("0o"):
-            return int(text[2:], 8)
-        return int(text, 16) if text.startswith("0x") else int(text)
+        if text.startswith(("0o", "0x")):
+            return int(text, 0)  # YAML 1.2 core: 0o17 octal, 0x1F hexadecimal, Python's own prefixes
+        return int(text)
     return loader.construct_object(node, deep=True)
 
 
