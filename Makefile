@@ -12,12 +12,14 @@ BENCH_ARGS  ?=
 #   default-jre-headless        Java for HermiT, the OWL reasoner of `jakkg reason` (make run, tests/test_reason.py)
 #   chromium chromium-driver    headless browser for the test of the interactive page (tests/test_browser.py)
 #   graphviz                    Graphviz `dot`, the layered layout of `jakkg draw`'s figure and the page's first view (make run, tests)
+#   libapache-jena-java         Apache Jena's SHACL engine, the second engine the shapes are tested with (tests/test_second_engine.py)
 JAVA_PACKAGES    = default-jre-headless
 GRAPHVIZ_PACKAGES = graphviz
+JENA_PACKAGES    = libapache-jena-java
 BROWSER_PACKAGES = chromium chromium-driver
 APT_INSTALL      = DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 
-.PHONY: help run test install setup setup-java setup-browser setup-graphviz lint bench clean
+.PHONY: help run test install setup setup-java setup-jena setup-browser setup-graphviz lint bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -30,10 +32,13 @@ define apt
 	  apt-get update && $(APT_INSTALL) $(2); fi
 endef
 
-setup: setup-java setup-browser setup-graphviz  ## install the system packages (Java, Chromium, Graphviz) with apt-get; needs root
+setup: setup-java setup-jena setup-browser setup-graphviz  ## install the system packages (Java, Jena, Chromium, Graphviz) with apt-get; needs root
 
 setup-java:  ## install Java (default-jre-headless) for the OWL reasoner, if missing
 	$(call apt,command -v java >/dev/null,$(JAVA_PACKAGES),Java runs HermiT for jakkg reason)
+
+setup-jena: setup-java  ## install Apache Jena (libapache-jena-java), the second SHACL engine of the tests, if missing
+	$(call apt,dpkg-query -W -f='$${Status}' $(JENA_PACKAGES) 2>/dev/null | grep -q 'ok installed',$(JENA_PACKAGES),Jena's SHACL engine checks the shapes in tests/test_second_engine.py)
 
 setup-browser:  ## install chromium and chromium-driver for the browser test, if missing
 	$(call apt,command -v chromium >/dev/null && command -v chromedriver >/dev/null,$(BROWSER_PACKAGES),headless browser for tests/test_browser.py)
