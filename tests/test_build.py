@@ -5,14 +5,16 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV
 
-from jakkg.build import JAKKG, OA, GraphBuilder, claim_iri, part_iri
+from jakkg.build import CORPUS_GRAPH, JAKKG, OA, GraphBuilder, agent_iri, claim_iri, nanopub_iri, part_iri
 from jakkg.identifiers import expand
 from jakkg.read import read_claims
 
-from .conftest import DATA, run_cli
+from .conftest import DATA, copy_data, run_cli
 
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # a plain Namespace: pytest probes module attributes, rdflib.XSD warns
 STANDARD_IRI_PREFIXES = (
     "http://purl.obolibrary.org/obo/",
     "https://identifiers.org/",  # prefixes Biolink has not (FamPlex)
@@ -67,6 +69,42 @@ def test_each_claim_is_a_nanopublication(dataset, corpus) -> None:
     assert len(list(provenance.subjects(OA.hasBody, claim_iri(claim_id)))) == 2
     pubinfo = dataset.graph(part_iri(claim_id, "pubinfo"))
     assert (claim_iri(claim_id), JAKKG.curationFile, None) in pubinfo
+
+
+def test_pubinfo_says_who_curated_and_when_from_the_data(dataset, corpus) -> None:
+    """Every nanopublication's pubinfo has its file's curation date and curators, not the build's clock (issue 13)."""
+    team = agent_iri("jakkg-curation-team")
+    for claim in corpus.claims.values():
+        pubinfo = dataset.graph(part_iri(claim.id, "pubinfo"))
+        np_iri = nanopub_iri(claim.id)
+        assert list(pubinfo.objects(np_iri, DCTERMS.created)) == [Literal("2026-11-21T00:00:00", datatype=XSD.dateTime)], claim.id
+        assert list(pubinfo.objects(np_iri, DCTERMS.creator)) == [team], claim.id
+    shared = dataset.graph(CORPUS_GRAPH)
+    assert {(p, o) for p, o in shared.predicate_objects(team)} == {
+        (RDF.type, PROV.Agent), (RDF.type, FOAF.Organization), (RDFS.label, Literal("jakkg curation team"))}
+
+
+def test_claim_date_and_orcid_curators_reach_the_pubinfo(tmp_path: Path, seeds_dir: Path) -> None:
+    """CLI in, TriG out: a claim's own ``created`` overrides its file's; an ORCID iD is a creator as written."""
+    data = copy_data(tmp_path)
+    orcid = "https://orcid.org/0000-0002-1825-0097"  # ORCID's example iD
+    path = data / "claims" / "002.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("curators: [jakkg-curation-team]", f"curators: [jakkg-curation-team, '{orcid}']", 1)
+    text = text.replace("    n: 9\n    N: 16\n    percent: 56", "    n: 9\n    N: 16\n    percent: 56\n    created: 2027-01-05", 1)
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("build", "--data", data, "--sources", seeds_dir, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    ds = Dataset()
+    ds.parse(tmp_path / "out" / "jakdm.trig", format="trig")
+
+    def pubinfo(claim_id: str, prop: URIRef) -> set:
+        return set(ds.graph(part_iri(claim_id, "pubinfo")).objects(nanopub_iri(claim_id), prop))
+
+    assert pubinfo("LC22-C010", DCTERMS.created) == {Literal("2027-01-05T00:00:00", datatype=XSD.dateTime)}
+    assert pubinfo("LC22-C009", DCTERMS.created) == {Literal("2026-11-21T00:00:00", datatype=XSD.dateTime)}
+    assert pubinfo("LC22-C009", DCTERMS.creator) == {agent_iri("jakkg-curation-team"), URIRef(orcid)}
+    assert pubinfo("AL19-C001", DCTERMS.creator) == {agent_iri("jakkg-curation-team")}  # another file: its own block
 
 
 def test_negated_claim_keeps_its_node_but_not_the_plain_triple(dataset, corpus) -> None:

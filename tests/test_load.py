@@ -11,6 +11,7 @@ import pytest
 from .conftest import copy_data, run_cli
 
 CLAIMS = "claims/002.yaml"
+CURATION = "curation: {created: 2026-11-21, curators: [jakkg-curation-team]}  # created: the file's first commit\n"
 OTHER_PAPER_QUOTE = ("Recently, Aeschlimann et al. (2018) describe a very severe refractory juvenile patient dramatically "
                      "improved by ruxolitinib, another JAK1/2 inhibitor.")  # paper 000's words
 
@@ -90,6 +91,22 @@ CASES: list[tuple[str, Callable[[Path], None], str, str | tuple[str, int] | None
      CLAIMS, "atributed_to: huard-2017", "LC22-C001", "unknown field"),
     ("YAML syntax error", lambda d: replace_once(d / CLAIMS, "    category: mechanism\n", "    category: [mechanism\n"),
      CLAIMS, None, None, "YAML syntax error"),
+    # issue 13: the nanopublications' pubinfo (who curated the claims, and when) comes from a required curation: block
+    ("curation block missing", lambda d: replace_once(d / CLAIMS, CURATION, "\n"),
+     CLAIMS, "# yaml-language-server", None, "missing 'curation:' block"),
+    ("curation date is no date", lambda d: replace_once(d / CLAIMS, "created: 2026-11-21,", "created: 2026-02-30,"),
+     CLAIMS, "created: 2026-02-30", None, "curation.created: '2026-02-30' is not a date: write YYYY-MM-DD"),
+    ("curation date written day first", lambda d: replace_once(d / CLAIMS, "created: 2026-11-21,", "created: 21/11/2026,"),
+     CLAIMS, "created: 21/11/2026", None, "curation.created: '21/11/2026' is not a date"),
+    ("curator is no ORCID iD", lambda d: replace_once(d / CLAIMS, "curators: [jakkg-curation-team]", "curators: [0000-0002-1825-0097]"),
+     CLAIMS, "curators: [0000-0002-1825-0097]", None, "curation.curators.0: curator '0000-0002-1825-0097' is neither an ORCID iD"),
+    ("ORCID iD with a wrong check digit", lambda d: replace_once(d / CLAIMS, "curators: [jakkg-curation-team]",
+                                                                "curators: [jakkg-curation-team, 'https://orcid.org/0000-0002-1825-0098']"),
+     CLAIMS, "0000-0002-1825-0098", None, "curation.curators.1: curator 'https://orcid.org/0000-0002-1825-0098': the ORCID iD's check digit is wrong"),
+    ("curation without curators", lambda d: replace_once(d / CLAIMS, ", curators: [jakkg-curation-team]", ""),
+     CLAIMS, "curation: {created: 2026-11-21}", None, "curation.curators: required field is missing"),
+    ("claim's own date is no date", lambda d: replace_once(d / CLAIMS, "    n: 9\n    N: 16\n    percent: 56", "    n: 9\n    N: 16\n    percent: 56\n    created: 2026-13-01"),
+     CLAIMS, "    created: 2026-13-01", "LC22-C010", "created: '2026-13-01' is not a date"),
     ("patient table bad number", lambda d: replace_once(d / "patients/002.csv", "LC22-P01,LC22,Patient 1 of Table 1 (Landon-Cardinal 2022),59,", "LC22-P01,LC22,Patient 1 of Table 1 (Landon-Cardinal 2022),fifty-nine,"),
      "patients/002.csv", "LC22-P01,", "LC22-P01", "age_years"),
 ]

@@ -39,6 +39,7 @@ JAK_CLASSES = {JAKKG[c] for c in ("JAKInhibitor", "JAK1JAK2Inhibitor", "JAK1JAK3
 
 CLAIMS_000 = """\
 source: allenbach-2019
+curation: {created: 2026-11-21, curators: [jakkg-curation-team]}
 claims:
   - {id: RT000-M1, category: mechanism, subject: baricitinib, predicate: inhibits, object: JAK1, quote: "Since baricitinib is a JAK1/2 inhibitor"}
   - {id: RT000-M2, category: mechanism, subject: baricitinib, predicate: inhibits, object: JAK2, quote: "Since baricitinib is a JAK1/2 inhibitor"}
@@ -63,6 +64,7 @@ claims:
 """
 CLAIMS_001 = """\
 source: landon-cardinal-2019
+curation: {created: 2026-11-21, curators: [jakkg-curation-team]}
 claims:
   - {id: RT001-M1, category: mechanism, subject: tofacitinib, predicate: inhibits, object: JAK1, quote: "a Janus Kinase 1 and 3 (JAK 1/3) inhibitor (tofacitinib)"}
   - {id: RT001-M2, category: mechanism, subject: tofacitinib, predicate: inhibits, object: JAK3, quote: "a Janus Kinase 1 and 3 (JAK 1/3) inhibitor (tofacitinib)"}

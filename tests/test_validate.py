@@ -39,6 +39,7 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 NP = Namespace("http://www.nanopub.org/nschema#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
@@ -55,6 +56,7 @@ EXTERNAL_TERMS = {
     OA.Annotation, OA.SpecificResource, OA.TextQuoteSelector, OA.TextPositionSelector, OA.hasBody, OA.hasTarget,
     OA.hasSource, OA.hasSelector, OA.motivatedBy, OA.describing, OA.exact, OA.prefix, OA.suffix, OA.start, OA.end,
     NP.Nanopublication, NP.hasAssertion, NP.hasProvenance, NP.hasPublicationInfo,
+    DCTERMS.created, DCTERMS.creator, PROV.Agent, FOAF.Organization,
 }
 # Shape parameters -> the constraint component a violation of them reports.
 COMPONENTS = {
@@ -225,6 +227,7 @@ Q1 = n("quote/TV-C001-1")
 Q1_TARGET, Q1_QUOTE, Q1_POSITION = n("quote/TV-C001-1/target"), n("quote/TV-C001-1/quote"), n("quote/TV-C001-1/position")
 NP1 = n("np/TV-C001")
 NP1_ASSERTION = URIRef(f"{NP1}#assertion")
+TEAM = n("agent/jakkg-curation-team")
 NOWHERE = n("claim/NO-SUCH-CLAIM")  # an IRI nothing describes
 
 Mutation = Callable[[Graph], None]
@@ -671,6 +674,17 @@ CASES: list[Case] = [
     c("Nanopublication-generatedBy", "MinCount", "prov:wasGeneratedBy", NP1, drop(NP1, PROV.wasGeneratedBy)),
     c("Nanopublication-generatedBy", "MaxCount", "prov:wasGeneratedBy", NP1, add(NP1, PROV.wasGeneratedBy, URIRef("https://example.org/tool"))),
     c("Nanopublication-generatedBy", "NodeKind", "prov:wasGeneratedBy", NP1, put(NP1, PROV.wasGeneratedBy, Literal("jakkg 0.1.0"))),
+    c("Nanopublication-created", "MinCount", "dcterms:created", NP1, drop(NP1, DCTERMS.created), "pubinfo without a date"),
+    c("Nanopublication-created", "MaxCount", "dcterms:created", NP1,
+      add(NP1, DCTERMS.created, Literal("2027-01-05T00:00:00", datatype=XSD.dateTime))),
+    c("Nanopublication-created", "Datatype", "dcterms:created", NP1, put(NP1, DCTERMS.created, Literal("2026-11-21", datatype=XSD.date))),
+    c("Nanopublication-creator", "MinCount", "dcterms:creator", NP1, drop(NP1, DCTERMS.creator), "pubinfo without a curator"),
+    c("Nanopublication-creator", "NodeKind", "dcterms:creator", NP1, put(NP1, DCTERMS.creator, Literal("jakkg curation team"))),
+    c("Nanopublication-creator", "Pattern", "dcterms:creator", NP1, put(NP1, DCTERMS.creator, URIRef("https://example.org/someone")),
+      "a curator neither ORCID nor jakkg agent"),
+    c("Agent-label", "MinCount", "rdfs:label", TEAM, drop(TEAM, RDFS.label)),
+    c("Agent-label", "MaxCount", "rdfs:label", TEAM, add(TEAM, RDFS.label, Literal("another name"))),
+    c("Agent-label", "Datatype", "rdfs:label", TEAM, put(TEAM, RDFS.label, integer(1))),
     c("Assertion-derivedFrom", "MinCount", "prov:wasDerivedFrom", NP1_ASSERTION, drop(NP1_ASSERTION, PROV.wasDerivedFrom)),
     c("Assertion-derivedFrom", "MaxCount", "prov:wasDerivedFrom", NP1_ASSERTION, add(NP1_ASSERTION, PROV.wasDerivedFrom, PAPER_000)),
     c("Assertion-derivedFrom", "Class", "prov:wasDerivedFrom", NP1_ASSERTION, put(NP1_ASSERTION, PROV.wasDerivedFrom, PAPADOPOULOU)),

@@ -1,6 +1,7 @@
 """The fast YAML reader gives the values and lines ruamel.yaml's round-trip loader gave."""
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,8 @@ def same(reference, fast, where: str) -> None:
         for i, item in enumerate(reference):
             assert reference.lc.item(i) == fast.lc.item(i), (where, i)
             same(item, fast[i], f"{where}[{i}]")
+    elif isinstance(reference, datetime.date):  # ruamel.yaml reads 2026-11-21 as a date; jakkg keeps the text
+        assert type(fast) is str and fast == reference.isoformat(), (where, reference, fast)
     else:
         kind = next(t for t in (bool, int, float, str, type(None)) if isinstance(reference, t))
         assert type(fast) is kind and fast == reference, (where, reference, fast)
@@ -39,7 +42,7 @@ def test_scalars_follow_yaml_1_2_like_ruamel() -> None:
     text = "a: yes\nb: no\nc: on\nd: true\ne: 010\nf: 0x1F\ng: 1.50\nh: ~\nj: .inf\nk: '7'\n"
     same(YAML(typ="rt").load(text), load_yaml(text), "scalars")
     assert load_yaml(text)["a"] == "yes" and load_yaml(text)["e"] == 10
-    assert load_yaml("i: 2024-01-02\n")["i"] == "2024-01-02", "dates stay text (no field of the format is a date)"
+    assert load_yaml("i: 2024-01-02\n")["i"] == "2024-01-02", "dates stay text (the model checks a curation date itself)"
 
 
 def test_duplicate_key_is_a_marked_error() -> None:

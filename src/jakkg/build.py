@@ -9,8 +9,9 @@ Each claim becomes four named graphs (nanopublication schema):
 - ``…/np/ID#provenance`` says which paper the claim was read in, which study
   it is attributed to, its ECO evidence type and the quote as a W3C Web
   Annotation with TextQuote and TextPosition selectors;
-- ``…/np/ID#pubinfo`` says where the claim was curated (file and line) and
-  under which licence.
+- ``…/np/ID#pubinfo`` says when (``dcterms:created``) and by whom
+  (``dcterms:creator``) the claim was curated, as its claims file records it,
+  where (file and line), and under which licence.
 
 Entities, papers, studies, cohorts and patients go in one shared graph
 (``…/graph/corpus``). No blank nodes are made, so output is deterministic.
@@ -35,12 +36,12 @@ from functools import cache
 from typing import Any
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV
+from rdflib.namespace import DCTERMS, FOAF, PROV
 
 from . import __version__, biolink
 from .identifiers import DATA, VOCAB, expand
 from .load import CachedRecord, Corpus
-from .model import Claim, Cohort, Entity, Measurement, Patient, PValue, Stat, Study
+from .model import AGENTS, Claim, Cohort, Entity, Measurement, Patient, PValue, Stat, Study
 
 JAKKG = Namespace(VOCAB)
 JAKDM = Namespace(DATA)
@@ -88,6 +89,7 @@ PREFIXES = {
     "np": NP,
     "oa": OA,
     "prov": PROV,
+    "foaf": FOAF,
     "dcterms": DCTERMS,
     "skos": SKOS,
     "bibo": BIBO,
@@ -124,6 +126,16 @@ def nanopub_iri(claim_id: str) -> URIRef:
 def part_iri(claim_id: str, part: str) -> URIRef:
     """The IRI of a nanopublication part: Head, assertion, provenance or pubinfo."""
     return URIRef(f"{nanopub_iri(claim_id)}#{part}")
+
+
+def agent_iri(key: str) -> URIRef:
+    """The IRI of a named curator without an ORCID iD (:data:`jakkg.model.AGENTS`)."""
+    return JAKDM[f"agent/{key}"]
+
+
+def creator_iri(curator: str) -> str:
+    """A curator as an N-Triples term: the ORCID iD's IRI as written, or the named agent's IRI."""
+    return T(agent_iri(curator)) if curator in AGENTS else iri(curator)
 
 
 def study_iri(study_id: str) -> URIRef:
@@ -391,6 +403,15 @@ class GraphBuilder:
             add(g, s, T(SKOS.editorialNote), literal(entity.note))
         self.add_located(g, s, entity)
 
+    def add_agents(self) -> None:
+        """Each named curator once, in the shared graph: what the pubinfo's ``dcterms:creator`` points to."""
+        for key, label in AGENTS.items():
+            with self.record(T(agent_iri(key)), SHARED):
+                s = self.current or ""
+                self.add(CORPUS, s, TYPE, T(PROV.Agent))
+                self.add(CORPUS, s, TYPE, T(FOAF.Organization))
+                self.add(CORPUS, s, LABEL, literal(label))
+
     def add_studies(self) -> None:
         for study in self.corpus.all_studies().values():
             with self.record(T(study_iri(study.id)), SHARED):
@@ -554,10 +575,25 @@ class GraphBuilder:
         add(provenance, s, BL_T["publications"], self.publication(c.source_of[claim.id]))
         self.add_quotes(provenance, s, claim.id, claim.quote)
 
+        self.add_curation(pubinfo, np_iri, claim)
         add(pubinfo, np_iri, T(DCTERMS.license), T(LICENSE))
         add(pubinfo, np_iri, T(PROV.wasGeneratedBy), SOFTWARE)
         self.add_located(pubinfo, np_iri, claim)
         self.add_located(pubinfo, s, claim)
+
+    def add_curation(self, g: str, np_iri: str, claim: Claim) -> None:
+        """When and by whom the claim was curated, from its claims file's ``curation:`` block.
+
+        ``dcterms:created`` is an ``xsd:dateTime`` -- the recorded date at the
+        start of the day, without a time zone since the data records none --
+        because nanopub-java's timestamp check reads only that datatype;
+        ``dcterms:creator`` is one of the creator properties its creator check
+        accepts (as ``prov:wasAttributedTo`` is; one suffices).
+        """
+        curation = self.corpus.curation[claim.file]
+        self.add(g, np_iri, T(DCTERMS.created), literal(f"{claim.created or curation.created}T00:00:00", str(XSD.dateTime)))
+        for curator in curation.curators:
+            self.add(g, np_iri, T(DCTERMS.creator), self.to(creator_iri(curator)))
 
     def evidence_level(self, study_id: str) -> str | None:
         """The OCEBM 2011 level (N-Triples term) of a study's designs, once per study (issue 14, :mod:`jakkg.evidence`)."""
@@ -687,6 +723,7 @@ def build_graph(corpus: Corpus, cached: dict[str, Part] | None = None) -> BuiltG
     """
     b = GraphBuilder(corpus)
     b.add_entities()
+    b.add_agents()
     b.add_studies()
     for cohort in _fresh(corpus.cohorts.values()):
         with b.record(T(cohort_iri(cohort.id)), corpus.source_of[cohort.id]):

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import DataError, Problem, display_path
 from .identifiers import curie_problem
-from .model import Claim, Cohort, Entity, Patient, Skipped, Study
+from .model import Claim, Cohort, Curation, Entity, Patient, Skipped, Study
 from .quotes import QuoteMatch, paper_text
 from .vocab import COHORT, PATIENT, Vocabulary, default_vocabulary
 from .yamlnodes import Mapping, MarkedYAMLError, Sequence, YAMLError, load_yaml
@@ -56,6 +56,7 @@ class Corpus:
     vocab: Vocabulary = field(default_factory=default_vocabulary)
     files: dict[Path, str] = field(default_factory=dict)  # claims file read in this load -> its paper id
     tables: dict[Path, list[Path]] = field(default_factory=dict)  # claims file -> the patient tables it names
+    curation: dict[str, Curation] = field(default_factory=dict)  # claims file (as records name it) -> who curated it, when
 
     def all_studies(self) -> dict[str, Study]:
         return {**self.studies, **self.papers}
@@ -109,8 +110,9 @@ class _Loader:
             self.problem(path, None, None, f"cannot read file: {exc.strerror}")
         return None
 
-    def build(self, model: type[BaseModel], raw: Any, path: Path, line: int, item: str | None, **extra: Any) -> Any:
-        """Validate one record; report every field error at the field's own line."""
+    def build(self, model: type[BaseModel], raw: Any, path: Path, line: int, item: str | None, prefix: str = "",
+              **extra: Any) -> Any:
+        """Validate one record; report every field error at the field's own line (``prefix``: the section's name)."""
         if not isinstance(raw, dict):
             self.problem(path, line, item, f"expected a mapping, got {type(raw).__name__}")
             return None
@@ -120,7 +122,7 @@ class _Loader:
             for err in exc.errors():
                 loc = [str(x) for x in err["loc"]]
                 field_line = _field_line(raw, loc, line)
-                where = ".".join(loc) if loc else "record"
+                where = prefix + ".".join(loc) if loc else "record"
                 msg = err["msg"].removeprefix("Value error, ")
                 if err["type"] == "missing":
                     msg = "required field is missing"
@@ -235,6 +237,7 @@ class _Loader:
         if source not in self.corpus.papers:
             self.problem(path, doc.lc.key("source")[0] + 1, None, f"unknown paper {source!r} (papers are listed in sources.yaml)")
             return
+        self.load_curation(doc, path)
         for raw, line in _items(doc.get("cohorts") or []):
             self.add(Cohort, raw, path, line, source, self.corpus.cohorts)
         for raw, line in _items(doc.get("patients") or []):
@@ -255,8 +258,24 @@ class _Loader:
                 skip.file, skip.line = display_path(path), line
                 self.corpus.skipped.setdefault(source, []).append(skip)
         for key in doc:
-            if key not in ("source", "cohorts", "patients", "patient_tables", "claims", "skipped"):
+            if key not in ("source", "curation", "cohorts", "patients", "patient_tables", "claims", "skipped"):
                 self.problem(path, doc.lc.key(key)[0] + 1, None, f"unknown section {key!r}")
+
+    def load_curation(self, doc: Any, path: Path) -> None:
+        """The file's ``curation:`` block (created, curators), required: the nanopublications' pubinfo needs both.
+
+        Without it the graph would say nothing of who curated the claims and
+        when, and that must not pass unnoticed (issue 12: nothing lost silently).
+        """
+        if "curation" not in doc:
+            self.problem(path, 1, None, "missing 'curation:' block: a claims file says who curated it and when "
+                                        "(curation: {created: YYYY-MM-DD, curators: [jakkg-curation-team or ORCID iDs]}; "
+                                        "see data/README.md)")
+            return
+        line = doc.lc.key("curation")[0] + 1
+        curation = self.build(Curation, doc["curation"], path, line, None, prefix="curation.")
+        if curation is not None:
+            self.corpus.curation[display_path(path)] = curation
 
     def add(self, model: type[BaseModel], raw: Any, path: Path, line: int, source: str, target: dict[str, Any]) -> None:
         item = raw.get("id") if isinstance(raw, dict) else None

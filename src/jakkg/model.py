@@ -10,10 +10,12 @@ the paper) are in :mod:`jakkg.load`.
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -29,6 +31,11 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 DURATION_PATTERN = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$")
 PERCENT_TOLERANCE = Decimal("0.5")  # a percentage printed rounded to a whole number
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+ORCID_PATTERN = r"^https://orcid\.org/\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"
+# Curators named without an ORCID: key -> label. Each is one agent IRI in the
+# graph (jakkg.build.agent_iri), described once; no ORCID is ever invented.
+AGENTS = {"jakkg-curation-team": "jakkg curation team"}
 
 
 def _as_list(value: Any) -> Any:
@@ -53,6 +60,43 @@ StrList = Annotated[
     WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
 ]
 Number = Annotated[Decimal, BeforeValidator(_as_decimal)]
+
+
+def check_date(value: str) -> str:
+    """A calendar date written YYYY-MM-DD (2026-02-30 is refused, not rolled over)."""
+    try:
+        if not re.fullmatch(DATE_PATTERN, value):
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date: write YYYY-MM-DD, e.g. 2026-11-21") from None
+    return value
+
+
+def check_curator(value: str) -> str:
+    """An ORCID iD as its IRI, with a valid check digit, or a named agent of :data:`AGENTS`.
+
+    The check digit (ISO 7064 MOD 11-2) catches a mistyped digit, which
+    would silently credit someone else.
+    """
+    if value in AGENTS:
+        return value
+    if not re.fullmatch(ORCID_PATTERN, value):
+        raise ValueError(f"curator {value!r} is neither an ORCID iD (https://orcid.org/0000-0002-1825-0097) "
+                         f"nor one of {', '.join(sorted(AGENTS))}")
+    digits = value.rsplit("/", 1)[1].replace("-", "")
+    total = 0
+    for d in digits[:-1]:
+        total = (total + int(d)) * 2
+    check = (12 - total % 11) % 11
+    if digits[-1] != ("X" if check == 10 else str(check)):
+        raise ValueError(f"curator {value!r}: the ORCID iD's check digit is wrong (a mistyped digit?)")
+    return value
+
+
+IsoDate = Annotated[str, AfterValidator(check_date), WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN})]
+Curator = Annotated[str, AfterValidator(check_curator), WithJsonSchema({"anyOf": [
+    {"type": "string", "pattern": ORCID_PATTERN}, {"enum": sorted(AGENTS)}]})]  # the check digit is checked on load
 
 
 class Record(BaseModel):
@@ -275,6 +319,9 @@ class Claim(Located):
     disagrees_with: StrList = Field(default_factory=list)
     quote: StrList = Field(min_length=1)
     note: str | None = None
+    created: IsoDate | None = Field(default=None, exclude=True, description=(
+        "the date this claim was curated, when not the file's curation.created (a claim added or revised later); "
+        "publication info, not the claim's content"))
 
     @field_validator("time_point")
     @classmethod
@@ -324,6 +371,18 @@ class Skipped(Located):
     reason: str = Field(min_length=3)
 
 
+class Curation(Record):
+    """Who curated a claims file and when: the pubinfo of its claims' nanopublications.
+
+    Recorded in the data, never taken from the clock, so the same data gives
+    the same graph; a claim revised later carries its own ``created``.
+    """
+
+    created: IsoDate = Field(description="the date the file's claims were curated (YYYY-MM-DD)")
+    curators: Annotated[list[Curator], BeforeValidator(_as_list)] = Field(min_length=1, description=(
+        "ORCID iDs (https://orcid.org/...) of the curators, or jakkg-curation-team"))
+
+
 class ClaimsFile(Record):
     """One data/claims/NNN.yaml file: a paper's cohorts, patients and claims.
 
@@ -333,6 +392,7 @@ class ClaimsFile(Record):
     """
 
     source: str = Field(description="the paper's id in sources.yaml")
+    curation: Curation
     cohorts: list[Cohort] = Field(default_factory=list)
     patients: list[Patient] = Field(default_factory=list)
     patient_tables: StrList = Field(default_factory=list)
