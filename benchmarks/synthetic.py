@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime
 import io
 import json
 import random
@@ -169,7 +170,7 @@ def make_copy(number: int, template: Paper, n_claims: int, inputs: Inputs, rng: 
             else:
                 del claim["disagrees_with"]
     copy.claims = claims
-    out: dict[str, Any] = {"source": copy.paper_id}
+    out: dict[str, Any] = {"source": copy.paper_id, "curation": doc["curation"]}  # the template's curators and date
     if doc.get("cohorts"):
         out["cohorts"] = [{**c, "id": rename(c["id"])} for c in doc["cohorts"]]
     if doc.get("patients"):
@@ -371,6 +372,8 @@ def _scalar(value: Any) -> str:
         return text if "." in text else text + ".0"
     if isinstance(value, str):
         return _string(value)
+    if isinstance(value, datetime.date):  # ruamel reads a curation date as a date; jakkg wants its text
+        return _string(value.isoformat())
     raise TypeError(f"cannot write {type(value).__name__} {value!r} as YAML")
 
 
