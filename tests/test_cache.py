@@ -60,6 +60,8 @@ def first_seed(data: Path, seeds: Path) -> Path:
 EDITS: dict[str, tuple[Callable[[Path, Path], None], int]] = {
     # what is edited -> (the edit, how many of the 5 papers must be built again)
     "claims file": (lambda d, s: replace(d / "claims" / "001.yaml", "label: The authors' four adult", "label: The four adult"), 1),
+    # issue 13: the curation block is pubinfo of every claim of its file; the file's bytes are in the key
+    "curation date": (lambda d, s: replace(d / "claims" / "001.yaml", "curation: {created: 2026-11-21,", "curation: {created: 2027-01-05,"), 1),
     "paper text": (lambda d, s: first_seed(d, s).write_text("Preface.\n\n" + first_seed(d, s).read_text(encoding="utf-8"),
                                                               encoding="utf-8"), 1),
     "entity file": (lambda d, s: replace(d / "entities" / "reference.yaml", "label: tofacitinib", "label: Tofacitinib"), 5),

@@ -89,7 +89,6 @@ PREFIXES = {
     "np": NP,
     "oa": OA,
     "prov": PROV,
-    "foaf": FOAF,
     "dcterms": DCTERMS,
     "skos": SKOS,
     "bibo": BIBO,
