@@ -5,12 +5,13 @@ committed seed build with new paper, study, claim and cohort ids, a quarter
 of each new copy's claims swapping subject or object. Copies cite the same
 authors, so the pooling rule flags them as possible overlap (as it should:
 they are the same patients); ``--allow-overlap`` pools them, which is how
-this benchmark shows real pooling. Candidate disagreements grow with the
-square of the copies (every copy of paper 000 disagrees with every copy of
-001), so the figure to read is time per candidate and per claim.
+this benchmark shows real pooling. Candidate *pairs* grow with the square
+of the copies (every copy of paper 000 disagrees with every copy of 001),
+but the rules return one row per claim and the candidates are groups, so
+the figure to read is rows and time per claim.
 
 Printed per size: claims, store load time, pooled outcomes and pooling time,
-and per rule its candidates and time.
+and per rule its result rows and time.
 
 Run:  .venv/bin/python benchmarks/evidence.py [--copies 1 3 10 30]
 """
@@ -34,7 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--copies", type=int, nargs="+", default=[1, 3, 10, 30])
     args = parser.parse_args()
-    print(f"{'claims':>7} {'load s':>7} {'outcomes':>8} {'pooled':>6} {'pool s':>7}  rules (candidates, s)")
+    print(f"{'claims':>7} {'load s':>7} {'outcomes':>8} {'pooled':>6} {'pool s':>7}  rules (rows, s)")
     with tempfile.TemporaryDirectory() as tmp:
         for copies in args.copies:
             path = Path(tmp) / f"grown-{copies}.nq"

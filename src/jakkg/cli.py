@@ -324,7 +324,8 @@ def evidence_map_command(graph_file: Path | None, out_dir: Path) -> None:
 @reports_errors
 def disagreements_command(graph_file: Path | None, out_dir: Path, rejected_file: Path) -> None:
     """Run the disagreement rules on GRAPH_FILE (default OUT/jakdm-reasoned.ttl, else OUT/jakdm.trig) and
-    write OUT/disagreement-candidates.csv: each candidate with its rule and verdict, and the curated links no rule found."""
+    write OUT/disagreement-candidates.csv: one row per candidate group (rule, key, the claims on each side, its pair counts
+    and verdict), and the curated links no rule found."""
     from .disagree import compare, to_csv
     from .export import atomic_outputs
     from .store import load_store
@@ -335,8 +336,10 @@ def disagreements_command(graph_file: Path | None, out_dir: Path, rejected_file:
     rows, counts = compare(load_store(graph_file), rejected_file)
     with atomic_outputs(out_dir) as stage:
         stage("disagreement-candidates.csv", to_csv(rows))
-    click.echo(f"{counts['candidates']} candidate disagreement(s): {counts['confirmed']} confirmed by a curated link, "
-               f"{counts['rejected']} rejected by a curator; {counts['curated missed']} of {counts['curated']} curated link(s) found by no rule")
+    click.echo(f"{counts['candidates']} candidate pair(s) in {counts['groups']} group(s): {counts['confirmed']} pair(s) confirmed by a curated link, "
+               f"{counts['rejected']} rejected by a curator, {counts['open']} open; groups: {counts['groups confirmed']} confirmed, "
+               f"{counts['groups rejected']} rejected, {counts['groups'] - counts['groups confirmed'] - counts['groups rejected']} open; "
+               f"{counts['curated missed']} of {counts['curated']} curated link(s) found by no rule")
     click.echo(f"  wrote {out_dir / 'disagreement-candidates.csv'}")
 
 
