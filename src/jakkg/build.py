@@ -264,10 +264,20 @@ class BuiltGraph:
         return {part: lines + [line for term in sorted(context[part]) for line in self.record_lines(term)]
                 for part, lines in self.parts.items()}
 
-    def paper_part(self, key: str) -> Part:
-        """Part ``key`` with its records' line ranges and links: what the build cache keeps of a paper."""
-        return Part(self.parts[key], {t: (start, end) for t, (part, start, end) in self.records.items() if part == key},
-                    {t: self.links[t] for t in self.records if self.records[t][0] == key and t in self.links})
+    def paper_parts(self, keys: Iterable[str]) -> dict[str, Part]:
+        """Parts ``keys`` with their records' line ranges and links: what the build cache keeps of each paper.
+
+        One pass over the records for all the parts: a pass per paper made
+        the cache's write quadratic (66 s of a 100k-claim build).
+        """
+        records: dict[str, dict[str, tuple[int, int]]] = {key: {} for key in keys}
+        links: dict[str, dict[str, set[str]]] = {key: {} for key in records}
+        for t, (part, start, end) in self.records.items():
+            if part in records:
+                records[part][t] = (start, end)
+                if t in self.links:
+                    links[part][t] = self.links[t]
+        return {key: Part(self.parts[key], records[key], links[key]) for key in records}
 
     def add_part(self, key: str, part: Part) -> None:
         """Put a paper's part, built by an earlier build (see :mod:`jakkg.buildcache`), in this graph."""

@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -172,21 +173,21 @@ class PaperCache:
         files_of = Counter(corpus.files.values())
         by_file = {path: paper for path, paper in corpus.files.items() if files_of[paper] == 1}  # one file, one part
         stubs = _stubs(corpus, set(by_file.values()))
-        written = 0
-        for path, paper in by_file.items():
-            if path in self.keys and paper in built.parts and paper != SHARED and paper not in self.restored:
-                self.write(self.keys[path], self.entry(corpus, built, path, paper, stubs.get(paper)))
-                written += 1
+        todo = {path: paper for path, paper in by_file.items()
+                if path in self.keys and paper in built.parts and paper != SHARED and paper not in self.restored}
+        parts = built.paper_parts(todo.values())
+        for path, paper in todo.items():
+            self.write(self.keys[path], self.entry(corpus, path, paper, parts[paper], built.used.get(paper, ()), stubs.get(paper)))
+        written = len(todo)
         keep = {f"{key}{SUFFIX}" for key in self.keys.values()}
         for stale in self.dir.glob(f"*{SUFFIX}"):
             if stale.name not in keep:
                 stale.unlink(missing_ok=True)
         return written
 
-    def entry(self, corpus: Corpus, built: BuiltGraph, path: Path, paper: str,
+    def entry(self, corpus: Corpus, path: Path, paper: str, part: Part, used: Iterable[str],
               stubs: dict[str, list[list[Any]]] | None) -> tuple[dict[str, Any], bytes]:
         """The header and payload of one paper's entry."""
-        part = built.paper_part(paper)
         deps = [["seed", corpus.papers[paper].seed or ""],
                 *(["table", str(table.relative_to(corpus.data_dir))] for table in corpus.tables.get(path, []))]
         payload = "".join(part.lines).encode("utf-8")
@@ -194,7 +195,7 @@ class PaperCache:
             "source": paper, "file": display_path(path),
             "deps": [[kind, name, _file_digest(self.dep_path(corpus, kind, name))] for kind, name in deps],
             "stubs": stubs or {kind: [] for kind in KINDS},
-            "refs": {key: signature(corpus, key) for key in sorted(built.used.get(paper, ()))},
+            "refs": {key: signature(corpus, key) for key in sorted(used)},
             "records": {t: list(r) for t, r in part.records.items()},
             "links": {t: sorted(targets) for t, targets in part.links.items()},
         }
