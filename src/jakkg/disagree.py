@@ -14,7 +14,11 @@ is a *group*: one per rule and key with claims on two or more sides.
 - ``different-targets``: one drug; sides are the papers' target lists;
 - ``same-study-different-facts``: one attributed study, predicate and
   outcome; sides are the drugs, or for one drug the n or the N, that
-  different papers give.
+  different papers give;
+- ``same-subtype-opposite-course``: populations sharing an autoantibody
+  subtype (any age); sides a good course on a JAK inhibitor (improved or
+  resolved) and a bad one (worsened, or death or respiratory failure in a
+  treated population); a pair is two claims of different studies.
 
 Verdicts stay pair-level data: ``jakkg:disagreesWith`` links and the pairs
 of ``data/rejected-disagreements.yaml``. A group's pairs are *counted*
@@ -132,6 +136,15 @@ def _targets(rows: list[dict[str, str]]) -> list[Group]:
     return list(by_drug.values())
 
 
+def _subtype(rows: list[dict[str, str]]) -> list[Group]:
+    """By autoantibody subtype; sides good and bad course on a JAK inhibitor. A pair is two claims of different
+    studies (a study's own good and bad patients are its own result, not a disagreement)."""
+    by_key: dict[tuple[str, ...], list[Member]] = defaultdict(list)
+    for r in rows:
+        by_key[(r["key"],)].append(Member(r["claim"], r["side"], r["paper"], (r["study"],)))
+    return [Group("same-subtype-opposite-course", key, ms, "sides=bad|good") for key, ms in by_key.items()]
+
+
 def _same_study(rows: list[dict[str, str]]) -> list[Group]:
     """By study, predicate and outcome: the drug named (named drugs only); for one subject, n and N.
     A pair is two claims of different papers."""
@@ -147,7 +160,8 @@ def _same_study(rows: list[dict[str, str]]) -> list[Group]:
 
 
 GROUPERS: dict[str, Callable[[list[dict[str, str]]], list[Group]]] = {
-    "different-targets": _targets, "opposite-direction": _opposite, "same-study-different-facts": _same_study}
+    "different-targets": _targets, "opposite-direction": _opposite, "same-study-different-facts": _same_study,
+    "same-subtype-opposite-course": _subtype}
 
 
 # -- counting pairs without listing them ----------------------------------------
