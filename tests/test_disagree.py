@@ -27,8 +27,9 @@ def groups_of(found, rule: str) -> list[tuple[list[str], ...]]:
     return [tuple(sorted(short(m.claim) for m in g.members if m.side == s) for s in g.sides()) for g in found if g.rule == rule]
 
 
-def test_three_rules_ship_as_sparql_files() -> None:
-    assert [p.stem for p in rule_files()] == ["different-targets", "opposite-direction", "same-study-different-facts"]
+def test_four_rules_ship_as_sparql_files() -> None:
+    assert [p.stem for p in rule_files()] == ["different-targets", "opposite-direction", "same-study-different-facts",
+                                              "same-subtype-opposite-course"]
 
 
 def test_same_study_rule_finds_the_aeschlimann_case(seed_store) -> None:
@@ -60,29 +61,44 @@ def test_opposite_direction_works_at_class_level(seed_store) -> None:
             assert any(g.is_pair(a, b) for b in g.members), f"{short(a.claim)} listed without a pair"
 
 
+def test_every_curated_seed_link_is_found_by_a_rule(seed_store) -> None:
+    """Issue 14: the rules' recall on the curated set is 7 of 7. The last two, Sabbagh's two anti-MDA5 children whose
+    lung disease improved on tofacitinib (LC19-C007) against the authors' four anti-MDA5 adults on JAK inhibitors,
+    three worsened (C029) and died (C030), are found by the subtype rule: same autoantibody (IFIH1), any age."""
+    rows, counts = compare(seed_store, None)
+    assert (counts["curated"], counts["curated missed"]) == (7, 0)
+    found = [g for g in run_rules(seed_store) if g.rule == "same-subtype-opposite-course"]
+    assert [g.key for g in found] == [("http://identifiers.org/hgnc/18873",)]
+    assert groups_of(found, "same-subtype-opposite-course") == [
+        (["LC19-C029", "LC19-C030", "LC19-C031"],
+         ["LC19-C005", "LC19-C006", "LC19-C007", "LC19-C018", "LC19-C019", "LC19-C039", "LC19-C042"])]
+    assert found[0].sides() == ["bad", "good"] and found[0].pairs == 21
+    row = next(r for r in rows if r["rule"] == "same-subtype-opposite-course")
+    assert (row["confirmed"], row["open"], row["verdict"]) == ("2", "19", "confirmed")
+
+
 def test_curated_links_are_compared(seed_store, tmp_path: Path) -> None:
     rejected = tmp_path / "rejected.yaml"
     rejected.write_text("- claims: [LC19-C042, DI21-C046]\n  reason: not a pair\n"
                         "- claims: [MA-C051, DI21-C046]\n  reason: different patients, both can be true\n")
     rows, counts = compare(seed_store, rejected)
     assert {k: counts[k] for k in ("groups", "candidates", "confirmed", "rejected", "open", "curated", "curated missed")} == \
-        {"groups": 4, "candidates": 12, "confirmed": 5, "rejected": 1, "open": 6, "curated": 7, "curated missed": 2}
+        {"groups": 5, "candidates": 33, "confirmed": 7, "rejected": 1, "open": 25, "curated": 7, "curated missed": 0}
     by_claims = {(r["side_a"], r["side_b"]): r for r in rows}
     assert by_claims[("AL19-C023", "LC19-C008")]["verdict"] == "confirmed"
     rash = by_claims[("DI21-C046", "MA-C040 MA-C051")]
     assert (rash["pairs"], rash["rejected"], rash["open"], rash["verdict"]) == ("2", "1", "1", "open (1 of 2 pairs)")
-    # Sabbagh's juvenile lung improvement against the authors' adult deaths: another outcome and population kind
-    assert by_claims[("LC19-C007", "LC19-C029")]["verdict"] == by_claims[("LC19-C007", "LC19-C030")]["verdict"] \
-        == "curated, found by no rule"
+    # Sabbagh's juvenile lung improvement against the authors' adult deaths: found by the subtype rule
+    assert "curated, found by no rule" not in {r["verdict"] for r in rows}
 
 
 def test_cli_writes_candidates_and_rejects_a_bad_verdict_file(built: Path, tmp_path: Path) -> None:
     result = run_cli("disagreements", str(built / "jakdm.trig"), "--out", str(tmp_path), "--rejected", str(tmp_path / "none.yaml"))
     assert result.exit_code == 0, result.output
-    assert "12 candidate pair(s) in 4 group(s): 5 pair(s) confirmed" in result.output
+    assert "33 candidate pair(s) in 5 group(s): 7 pair(s) confirmed" in result.output
     first = (tmp_path / "disagreement-candidates.csv").read_bytes()
     rows = list(csv.DictReader(io.StringIO(first.decode())))
-    assert len(rows) == 4 + 2 and sum(int(r["pairs"]) for r in rows if r["rule"]) == 12 and rows[0]["papers_a"]
+    assert len(rows) == 5 and sum(int(r["pairs"]) for r in rows if r["rule"]) == 33 and rows[0]["papers_a"]
     run_cli("disagreements", str(built / "jakdm.trig"), "--out", str(tmp_path), "--rejected", str(tmp_path / "none.yaml"))
     assert (tmp_path / "disagreement-candidates.csv").read_bytes() == first
     bad = tmp_path / "bad.yaml"
@@ -92,21 +108,23 @@ def test_cli_writes_candidates_and_rejects_a_bad_verdict_file(built: Path, tmp_p
     assert (tmp_path / "disagreement-candidates.csv").read_bytes() == first
 
 
-def test_every_seed_candidate_has_a_curators_verdict(built: Path, tmp_path: Path) -> None:
-    """With data/rejected-disagreements.yaml (the command's default), no candidate is left open:
-    5 pairs confirmed by curated links, 7 rejected with a reason; of the 4 groups, 3 confirmed and 1 rejected."""
+def test_every_seed_group_has_a_curators_verdict(built: Path, tmp_path: Path) -> None:
+    """With data/rejected-disagreements.yaml (the command's default), every group has a verdict: 7 pairs confirmed
+    by curated links, 7 rejected with a reason; of the 5 groups, 4 confirmed and 1 rejected. The 19 open pairs are
+    all in the anti-MDA5 subtype group (its other good and bad claims, not yet judged pair by pair)."""
     from .conftest import DATA
 
     rows, counts = compare(load_store(built / "jakdm.trig"), DATA / "rejected-disagreements.yaml")
-    assert (counts["candidates"], counts["confirmed"], counts["rejected"], counts["open"]) == (12, 5, 7, 0)
-    assert (counts["groups"], counts["groups confirmed"], counts["groups rejected"]) == (4, 3, 1)
+    assert (counts["candidates"], counts["confirmed"], counts["rejected"], counts["open"]) == (33, 7, 7, 19)
+    assert (counts["groups"], counts["groups confirmed"], counts["groups rejected"]) == (5, 4, 1)
+    assert [r["open"] for r in rows if r["open"] != "0"] == ["19"] and rows[-1]["rule"] == "same-subtype-opposite-course"
     verdicts = [r["verdict"] for r in rows if r["rule"]]
     assert "open" not in verdicts and all(v == "confirmed" or v.startswith("rejected: ") and len(v) > 40 for v in verdicts)
     # every rejected pair is a pair some rule proposes (a stale verdict would hide nothing and mislead)
     assert counts["rejected"] == len(read_rejected(DATA / "rejected-disagreements.yaml"))
     result = run_cli("disagreements", str(built / "jakdm.trig"), "--out", str(tmp_path),
                      "--rejected", str(DATA / "rejected-disagreements.yaml"))
-    assert "5 pair(s) confirmed by a curated link, 7 rejected by a curator, 0 open; groups: 3 confirmed, 1 rejected, 0 open" \
+    assert "7 pair(s) confirmed by a curated link, 7 rejected by a curator, 19 open; groups: 4 confirmed, 1 rejected, 0 open" \
         in result.output
 
 
@@ -171,9 +189,40 @@ def test_pairs_exclude_claims_of_one_study_and_one_drug_in_the_class_group(tmp_p
     ]
 
 
+SUBTYPE = """ex:kids jakkg:hasAutoantibodyAgainst <http://identifiers.org/hgnc/18873> . ex:adults jakkg:diagnosis obo:MONDO_1010064 ;
+  jakkg:treatedWith ex:tofa . ex:nxp2 jakkg:hasAutoantibodyAgainst ex:MORC3 ; jakkg:treatedWith ex:tofa .
+"""
+DEATH = "<http://id.nlm.nih.gov/mesh/D003643>"
+
+
+def course(cid: str, subject: str, obj: str, paper: str, pop: str, direction: str, *, predicate: str = "obo:RO_0003307",
+           negated: bool = False, extra: str = "") -> str:
+    return claim(cid, subject, obj, paper, predicate=predicate, negated=negated,
+                 extra=f"; jakkg:population ex:{pop} ; jakkg:direction jakkg:{direction} {extra}")
+
+
+def test_subtype_rule_sets_good_against_bad_course_on_one_autoantibody(tmp_path: Path) -> None:
+    """Children with anti-MDA5 antibodies improve, adults diagnosed with anti-MDA5 DM worsen and die: one group keyed
+    by IFIH1 (HGNC:18873; the diagnosis maps to its antigen). Not counted: a claim of the same study, a negated claim, a baseline
+    state, a signalling read-out, a death in an anti-NXP2 population (another subtype, no good side)."""
+    turtle = SUBTYPE + course("G1", "ex:tofa", "ex:ild", "p1", "kids", "Improved")
+    turtle += course("G2", "ex:bari", "ex:skin", "p1", "kids", "Resolved")
+    turtle += course("B1", "ex:tofa", "ex:dm", "p2", "adults", "Worsened")
+    turtle += course("B2", "ex:adults", DEATH, "p2", "adults", "Observed", predicate="obo:RO_0002200")
+    turtle += course("X1", "ex:tofa", "ex:rash", "p2", "adults", "Improved")  # same study as the bad claims
+    turtle += course("X2", "ex:tofa", "ex:ild", "p3", "adults", "Worsened", negated=True)
+    turtle += course("X3", "ex:adults", DEATH, "p3", "adults", "Observed", predicate="obo:RO_0002200",
+                     extra="; jakkg:timePointLabel jakkg:Baseline")
+    turtle += course("X4", "ex:tofa", "ex:stat1", "p3", "adults", "Improved", predicate="obo:RO_0002212")
+    turtle += course("X5", "ex:nxp2", DEATH, "p3", "nxp2", "Observed", predicate="obo:RO_0002200")
+    found = [g for g in run_rules(store_of(tmp_path, "subtype", turtle)) if g.rule == "same-subtype-opposite-course"]
+    assert [short(g.key[0]) for g in found] == ["18873"]  # IFIH1
+    assert groups_of(found, "same-subtype-opposite-course") == [(["B1", "B2"], ["G1", "G2"])] and found[0].pairs == 4
+
+
 def copies(k: int) -> str:
     """k copies of a small literature, each in its own papers: opposite directions at class level, different target
-    lists, and one study described with two drugs."""
+    lists, one study described with two drugs, and anti-MDA5 children improving against adults dying."""
     out = []
     for i in range(k):
         out += [claim(f"N{i}", "ex:tofa", "ex:rash", f"a{i}", negated=True), claim(f"P{i}", "ex:bari", "ex:rash", f"b{i}"),
@@ -181,8 +230,10 @@ def copies(k: int) -> str:
                 claim(f"T{i}y", "ex:tofa", "ex:JAK2", f"a{i}", predicate="obo:RO_0002449"),
                 claim(f"T{i}z", "ex:tofa", "ex:JAK1", f"b{i}", predicate="obo:RO_0002449"),
                 claim(f"S{i}a", "ex:tofa", "ex:skin", f"a{i}", extra="; jakkg:attributedTo ex:study"),
-                claim(f"S{i}b", "ex:bari", "ex:skin", f"b{i}", extra="; jakkg:attributedTo ex:study")]
-    return "".join(out)
+                claim(f"S{i}b", "ex:bari", "ex:skin", f"b{i}", extra="; jakkg:attributedTo ex:study"),
+                course(f"G{i}", "ex:tofa", "ex:ild", f"a{i}", "kids", "Improved"),
+                course(f"B{i}", "ex:adults", DEATH, f"b{i}", "adults", "Observed", predicate="obo:RO_0002200")]
+    return SUBTYPE + "".join(out)
 
 
 def test_rules_return_rows_linear_in_claims(tmp_path: Path) -> None:
@@ -196,7 +247,7 @@ def test_rules_return_rows_linear_in_claims(tmp_path: Path) -> None:
                    for p in rule_files()}
         found = run_rules(store)
         pairs[k] = sum(g.pairs for g in found)
-        assert len(found) == 3 and all(n <= 2 * 7 * k for n in rows[k].values())
+        assert len(found) == 4 and all(n <= 2 * 9 * k for n in rows[k].values())
     for k in (2, 4, 8):
         assert rows[k] == {rule: n * k for rule, n in rows[1].items()}
-        assert pairs[k] == pairs[1] * k * k  # 1 + 1 + 1 pairs a copy, k^2 once the copies meet
+        assert pairs[k] == pairs[1] * k * k  # 1 + 1 + 1 + 1 pairs a copy, k^2 once the copies meet
