@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from jakkg.disagree import compare, read_rejected, rule_files, run_rules
-from jakkg.store import load_store
+from jakkg.disagree import CURATED, compare, read_rejected, rule_files, run_rules
+from jakkg.store import load_store, select
 
 from .conftest import run_cli
 
@@ -62,11 +62,12 @@ def test_opposite_direction_works_at_class_level(seed_store) -> None:
 
 
 def test_every_curated_seed_link_is_found_by_a_rule(seed_store) -> None:
-    """Issue 14: the rules' recall on the curated set is 7 of 7. The last two, Sabbagh's two anti-MDA5 children whose
-    lung disease improved on tofacitinib (LC19-C007) against the authors' four anti-MDA5 adults on JAK inhibitors,
-    three worsened (C029) and died (C030), are found by the subtype rule: same autoantibody (IFIH1), any age."""
+    """Issue 14: the rules' recall on the curated set is 14 of 14. The nine anti-MDA5 lung links, Sabbagh's two
+    children (LC19-C007) and Kurasawa's and Kato's adults (C018, C019) whose lung disease improved on tofacitinib
+    against the authors' four adults on JAK inhibitors, three worsened (C029), died (C030) of respiratory failure
+    (C031), are found by the subtype rule: same autoantibody (IFIH1), any age."""
     rows, counts = compare(seed_store, None)
-    assert (counts["curated"], counts["curated missed"]) == (7, 0)
+    assert (counts["curated"], counts["curated missed"]) == (14, 0)
     found = [g for g in run_rules(seed_store) if g.rule == "same-subtype-opposite-course"]
     assert [g.key for g in found] == [("http://identifiers.org/hgnc/18873",)]
     assert groups_of(found, "same-subtype-opposite-course") == [
@@ -74,7 +75,7 @@ def test_every_curated_seed_link_is_found_by_a_rule(seed_store) -> None:
          ["LC19-C005", "LC19-C006", "LC19-C007", "LC19-C018", "LC19-C019", "LC19-C039", "LC19-C042"])]
     assert found[0].sides() == ["bad", "good"] and found[0].pairs == 21
     row = next(r for r in rows if r["rule"] == "same-subtype-opposite-course")
-    assert (row["confirmed"], row["open"], row["verdict"]) == ("2", "19", "confirmed")
+    assert (row["confirmed"], row["open"], row["verdict"]) == ("9", "12", "confirmed")
 
 
 def test_curated_links_are_compared(seed_store, tmp_path: Path) -> None:
@@ -83,7 +84,7 @@ def test_curated_links_are_compared(seed_store, tmp_path: Path) -> None:
                         "- claims: [MA-C051, DI21-C046]\n  reason: different patients, both can be true\n")
     rows, counts = compare(seed_store, rejected)
     assert {k: counts[k] for k in ("groups", "candidates", "confirmed", "rejected", "open", "curated", "curated missed")} == \
-        {"groups": 5, "candidates": 33, "confirmed": 7, "rejected": 1, "open": 25, "curated": 7, "curated missed": 0}
+        {"groups": 5, "candidates": 33, "confirmed": 14, "rejected": 1, "open": 18, "curated": 14, "curated missed": 0}
     by_claims = {(r["side_a"], r["side_b"]): r for r in rows}
     assert by_claims[("AL19-C023", "LC19-C008")]["verdict"] == "confirmed"
     rash = by_claims[("DI21-C046", "MA-C040 MA-C051")]
@@ -95,7 +96,7 @@ def test_curated_links_are_compared(seed_store, tmp_path: Path) -> None:
 def test_cli_writes_candidates_and_rejects_a_bad_verdict_file(built: Path, tmp_path: Path) -> None:
     result = run_cli("disagreements", str(built / "jakdm.trig"), "--out", str(tmp_path), "--rejected", str(tmp_path / "none.yaml"))
     assert result.exit_code == 0, result.output
-    assert "33 candidate pair(s) in 5 group(s): 7 pair(s) confirmed" in result.output
+    assert "33 candidate pair(s) in 5 group(s): 14 pair(s) confirmed" in result.output
     first = (tmp_path / "disagreement-candidates.csv").read_bytes()
     rows = list(csv.DictReader(io.StringIO(first.decode())))
     assert len(rows) == 5 and sum(int(r["pairs"]) for r in rows if r["rule"]) == 33 and rows[0]["papers_a"]
@@ -108,23 +109,32 @@ def test_cli_writes_candidates_and_rejects_a_bad_verdict_file(built: Path, tmp_p
     assert (tmp_path / "disagreement-candidates.csv").read_bytes() == first
 
 
-def test_every_seed_group_has_a_curators_verdict(built: Path, tmp_path: Path) -> None:
-    """With data/rejected-disagreements.yaml (the command's default), every group has a verdict: 7 pairs confirmed
-    by curated links, 7 rejected with a reason; of the 5 groups, 4 confirmed and 1 rejected. The 19 open pairs are
-    all in the anti-MDA5 subtype group (its other good and bad claims, not yet judged pair by pair)."""
+def test_every_seed_pair_has_a_curators_verdict(built: Path, tmp_path: Path) -> None:
+    """With data/rejected-disagreements.yaml (the command's default), every candidate pair of the seed has a verdict:
+    14 pairs confirmed by curated links, 19 rejected with a reason, none open; of the 5 groups, 4 confirmed and 1
+    rejected. In the anti-MDA5 group only the lung pairs are confirmed (improved ILD on tofacitinib, C007, C018,
+    C019, against the authors' adults who worsened and died of respiratory failure, C029, C030, C031); the
+    children's muscle, skin, ulcer and calcinosis responses against those deaths are rejected."""
     from .conftest import DATA
 
-    rows, counts = compare(load_store(built / "jakdm.trig"), DATA / "rejected-disagreements.yaml")
-    assert (counts["candidates"], counts["confirmed"], counts["rejected"], counts["open"]) == (33, 7, 7, 19)
+    store = load_store(built / "jakdm.trig")
+    rows, counts = compare(store, DATA / "rejected-disagreements.yaml")
+    assert (counts["candidates"], counts["confirmed"], counts["rejected"], counts["open"]) == (33, 14, 19, 0)
     assert (counts["groups"], counts["groups confirmed"], counts["groups rejected"]) == (5, 4, 1)
-    assert [r["open"] for r in rows if r["open"] != "0"] == ["19"] and rows[-1]["rule"] == "same-subtype-opposite-course"
-    verdicts = [r["verdict"] for r in rows if r["rule"]]
-    assert "open" not in verdicts and all(v == "confirmed" or v.startswith("rejected: ") and len(v) > 40 for v in verdicts)
+    groups = [r for r in rows if r["rule"]]
+    assert all(r["open"] == "0" and int(r["confirmed"]) + int(r["rejected"]) == int(r["pairs"]) for r in groups)
+    verdicts = [r["verdict"] for r in groups]
+    assert all(v == "confirmed" or v.startswith("rejected: ") and len(v) > 40 for v in verdicts)
+    mda5 = next(r for r in groups if r["rule"] == "same-subtype-opposite-course")
+    assert (mda5["pairs"], mda5["confirmed"], mda5["rejected"]) == ("21", "9", "12")
+    lung = {(f"LC19-C0{g}", f"LC19-C0{b}") for g in ("07", "18", "19") for b in ("29", "30", "31")}
+    links = {tuple(sorted(short(x) for x in pair)) for pair in select(store, CURATED)}
+    assert lung <= links and not any(("LC19-C029" in p or "LC19-C030" in p or "LC19-C031" in p) for p in links - lung)
     # every rejected pair is a pair some rule proposes (a stale verdict would hide nothing and mislead)
     assert counts["rejected"] == len(read_rejected(DATA / "rejected-disagreements.yaml"))
     result = run_cli("disagreements", str(built / "jakdm.trig"), "--out", str(tmp_path),
                      "--rejected", str(DATA / "rejected-disagreements.yaml"))
-    assert "7 pair(s) confirmed by a curated link, 7 rejected by a curator, 19 open; groups: 4 confirmed, 1 rejected, 0 open" \
+    assert "14 pair(s) confirmed by a curated link, 19 rejected by a curator, 0 open; groups: 4 confirmed, 1 rejected, 0 open" \
         in result.output
 
 
