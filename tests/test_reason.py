@@ -526,6 +526,16 @@ def _grown(copies: int) -> reason.Asserted:
     return reason.Asserted(store, [], lambda: pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_QUADS))
 
 
+def _bounded_plan(copies: int) -> tuple[reason.Facts, reason.Plan]:
+    """The facts of ``copies`` copies of the seed build and the bounded plan the stage would run on them."""
+    onto = load_ontology()
+    schema = Schema.of(onto)
+    grown = _grown(copies)
+    facts = entity_facts(grown, schema)
+    lists = reason.target_lists(target_profiles(grown, facts, schema))
+    return facts, reason.plan_runs(onto, facts, lists, schema, single=False)
+
+
 def test_representatives_conclude_what_one_run_on_everything_concludes() -> None:
     """On 3 copies of the seed (about 1k claims): the bounded plan's outputs equal the single run's, as sets."""
     grown = _grown(3)
@@ -543,14 +553,9 @@ def test_representatives_conclude_what_one_run_on_everything_concludes() -> None
 
 def test_classifying_run_does_not_grow_with_papers() -> None:
     """Patients and cohorts of new papers add representatives only for new kinds: the classifying input stays put."""
-    onto = load_ontology()
-    schema = Schema.of(onto)
     sizes = []
     for copies in (2, 6):
-        grown = _grown(copies)
-        facts = entity_facts(grown, schema)
-        lists = reason.target_lists(target_profiles(grown, facts, schema))
-        plan = reason.plan_runs(onto, facts, lists, schema, single=False)
+        _, plan = _bounded_plan(copies)
         assert [r.name for r in plan.runs] == ["consistency", "entities and representatives"]
         sizes.append((len(plan.members), len(set(plan.representative.values())), plan.runs[1].triples))
     (m2, r2, t2), (m6, r6, t6) = sizes

@@ -21,6 +21,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from jakkg import reason
 from jakkg.reason import InconsistentGraph, Schema, load_ontology, reason_dataset, reason_file
 from tests.conftest import ROOT, run_cli
+from tests.test_reason import _bounded_plan, _grown
 
 JAKKG = Namespace("https://w3id.org/jakkg/vocab/")
 JAKDM = Namespace("https://w3id.org/jakkg/jakdm/")
@@ -68,12 +69,6 @@ def test_an_ontology_that_uses_the_key_property_gets_the_all_different() -> None
     bad, data = _consistent(_two_cohorts(patient_in_both=True), onto)
     assert not bad
     assert _all_differents(data) == 1 and f"> <{reason.COHORT_ID}> \"".encode() not in data
-
-
-def _grown(copies: int) -> reason.Asserted:
-    from tests.test_reason import _grown as grown
-
-    return grown(copies)
 
 
 def test_a_patient_put_in_a_cohort_of_another_paper_is_found_and_named() -> None:
@@ -124,14 +119,10 @@ def test_synthetic_corpus_reasons_as_the_old_single_run(synthetic_build: Path, t
 
 def test_consistency_input_has_one_key_per_cohort_and_grows_linearly() -> None:
     """Three times the papers, about three times the check's input, and no AllDifferent in it."""
-    onto = load_ontology()
-    schema = Schema.of(onto)
     sizes = []
     for copies in (2, 6):
-        grown = _grown(copies)
-        facts = reason.entity_facts(grown, schema)
-        lists = reason.target_lists(reason.target_profiles(grown, facts, schema))
-        check = reason.plan_runs(onto, facts, lists, schema, single=False).runs[0]
+        facts, plan = _bounded_plan(copies)
+        check = plan.runs[0]
         assert check.name == "consistency" and _all_differents(check.data) == 0
         cohorts = sum(1 for _, c in facts.types if c == JAKKG.Cohort)
         assert check.data.count(f"> <{reason.COHORT_ID}> \"".encode()) == cohorts

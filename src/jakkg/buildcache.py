@@ -40,6 +40,7 @@ from . import __version__
 from .build import SHARED, BuiltGraph, Part
 from .errors import display_path
 from .load import CachedRecord, Corpus
+from .store import file_digest
 
 FORMAT = 1  # of an entry; a change makes every older entry a miss
 KINDS = ("cohorts", "patients", "claims")
@@ -53,7 +54,7 @@ def _sha(data: bytes) -> str:
 def _file_digest(path: Path) -> str:
     """A file's digest, or 'missing' (a file that appears later changes the digest too)."""
     try:
-        return _sha(path.read_bytes())
+        return file_digest(path)
     except OSError:
         return "missing"
 

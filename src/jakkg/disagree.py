@@ -170,11 +170,6 @@ def partners(g: Group) -> list[int]:
     return _target_partners(g) if g.lists else _apart_partners(g)
 
 
-def count_pairs(g: Group) -> int:
-    """The pairs a group stands for: each pair is counted from both of its claims."""
-    return sum(partners(g)) // 2
-
-
 def _apart_partners(g: Group) -> list[int]:
     """Claims on other sides, minus those sharing a value the pair must not share (inclusion-exclusion over
     the subsets of ``apart``: with study and drug, minus same study, minus same drug, plus both)."""

@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from .identifiers import expand
-from .pool import DRUGS, JAK_CLASS, JAK_DRUGS, LABELS, POPULATIONS, PREFIXES, STUDIES, TREATED, _kind, _vocabulary_labels
+from .pool import DRUGS, JAK_CLASS, JAK_DRUGS, LABELS, PREFIXES, _vocabulary_labels, read_context
 from .store import select
 
 VOCAB = "https://w3id.org/jakkg/vocab/"
@@ -189,23 +189,13 @@ def group_of(predicate: str, obj: str) -> str | None:
 
 def read_facts(store: Any) -> tuple[list[Fact], list[tuple[str, str]], dict[str, Any], Counter]:
     """The map's claims, its rows (JAK inhibitors and the class), studies and labels, and what was skipped."""
-    from .pool import Study, authors_of
-
     labels = dict(select(store, LABELS)) | _vocabulary_labels()
     drugs = {row[0] for row in select(store, DRUGS)}
     members = ({row[0] for row in select(store, JAK_DRUGS)} & drugs) - {JAK_CLASS}
     subclasses = members & {row[0] for row in select(store, DRUG_CLASSES)}  # "selective JAK1/3 inhibitors": class row
     members -= subclasses
-    treated: dict[str, set[str]] = defaultdict(set)
-    for population, drug in select(store, TREATED):
-        treated[population].add(drug)
-    kinds = {p: _kind(dx, age) for p, dx, age in select(store, POPULATIONS)}
+    treated, kinds, studies = read_context(store)
     sizes = {p: (size if size is not None else (1 if t == VOCAB + "Patient" else None)) for p, t, size in select(store, SIZES)}
-    studies: dict[str, Study] = {}
-    for study, label, citation, design in select(store, STUDIES):
-        s = studies.setdefault(study, Study(label, authors_of(citation or "")))
-        if design:
-            s.designs.add(design)
     facts, skipped, seen = [], Counter(), set()
     for (claim, subject, predicate, obj, direction, negated, hedging, n, population, paper, credited,
          level) in sorted(select(store, CLAIMS), key=lambda row: tuple(str(v) for v in row)):

@@ -247,10 +247,9 @@ def authors_of(citation: str) -> frozenset[str]:
     return frozenset(n for n in names if n and n != "et al")
 
 
-def read_graph(store: Any) -> tuple[dict[Outcome, list[Report]], dict[str, Study], dict[str, str]]:
-    """Outcome reports, studies and labels of a built graph, in five SPARQL queries."""
-    drugs = {row[0] for row in select(store, DRUGS)}
-    jak_drugs = {row[0] for row in select(store, JAK_DRUGS)}
+def read_context(store: Any) -> tuple[dict[str, set[str]], dict[str, str], dict[str, Study]]:
+    """What the claims' populations were given, their kind (juvenile, adult, not stated), and the studies
+    with authors and designs: shared by the pooled table and the evidence map."""
     treated: dict[str, set[str]] = defaultdict(set)
     for population, drug in select(store, TREATED):
         treated[population].add(drug)
@@ -260,6 +259,14 @@ def read_graph(store: Any) -> tuple[dict[Outcome, list[Report]], dict[str, Study
         s = studies.setdefault(study, Study(label, authors_of(citation or "")))
         if design:
             s.designs.add(design)
+    return treated, kinds, studies
+
+
+def read_graph(store: Any) -> tuple[dict[Outcome, list[Report]], dict[str, Study], dict[str, str]]:
+    """Outcome reports, studies and labels of a built graph, in five SPARQL queries."""
+    drugs = {row[0] for row in select(store, DRUGS)}
+    jak_drugs = {row[0] for row in select(store, JAK_DRUGS)}
+    treated, kinds, studies = read_context(store)
     labels = dict(select(store, LABELS)) | _vocabulary_labels()
     outcomes: dict[Outcome, list[Report]] = defaultdict(list)
     for (claim, subject, predicate, obj, instrument, direction, negated, n, total, population, paper,

@@ -10,8 +10,8 @@ Oxigraph canonicalizes literals it stores (``"98"^^xsd:positiveInteger``
 reads back as the integer 98, ``"27.0"`` as ``27``): the store is for
 answering questions, never for writing files that are published.
 
-Parse once: ``jakkg build`` also leaves an on-disk (RocksDB) Oxigraph store
-of each built file in ``OUT/.cache/<file>.oxigraph/``. At 100k claims each
+Parse once, on request: ``jakkg build --store`` also leaves an on-disk
+(RocksDB) Oxigraph store of each built file in ``OUT/.cache/<file>.oxigraph/``. At 100k claims each
 later stage spent about 20 s and 2.4-3.2 GB parsing the 6M-triple file into
 memory; the store opens in milliseconds and its pages live in the OS cache.
 It is a cache, not an output: a stamp records the size and SHA-256 of the
