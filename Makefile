@@ -5,6 +5,7 @@ BIN     = $(VENV)/bin
 SOURCES ?= ../shared/seeds
 DATA   ?= data
 OUT    ?= build
+JOBS   ?= 2
 BENCH_SIZES ?= 1000,10000
 BENCH_ARGS  ?=
 
@@ -58,19 +59,9 @@ install: $(VENV)/.installed  ## create .venv and install jakkg with its test ext
 
 run: install  ## build the whole knowledge graph from data/ into build/ (installs Java and Graphviz first when root)
 	@$(MAKE) --no-print-directory setup-java || echo "run: no Java, so the reason stage will be skipped" >&2
-	$(BIN)/jakkg build --data $(DATA) --sources $(SOURCES) --out $(OUT) --report $(OUT)/validation-report.ttl
-	$(BIN)/jakkg coverage --data $(DATA) --sources $(SOURCES) --output $(OUT)/coverage.txt --missing-only
-	$(BIN)/jakkg stats $(OUT)/jakdm.trig
-	@if command -v java >/dev/null; then set -x; $(BIN)/jakkg reason --in $(OUT)/jakdm.trig --out $(OUT); \
-	else echo "reason: SKIPPED, no Java: $(OUT)/jakdm-inferred.ttl and jakdm-reasoned.ttl not made (sudo make setup-java)" >&2; fi
-	$(BIN)/jakkg graph --out $(OUT)
 	@$(MAKE) --no-print-directory setup-graphviz
-	$(BIN)/jakkg draw --out $(OUT)
-	$(BIN)/jakkg query drug-targets --build $(OUT) --engine oxigraph --format csv --output $(OUT)/drug-targets.csv
-	$(BIN)/jakkg query improvements --build $(OUT) --engine oxigraph --format csv --output $(OUT)/improvements.csv
-	$(BIN)/jakkg pool --out $(OUT)
-	$(BIN)/jakkg evidence-map --out $(OUT)
-	$(BIN)/jakkg disagreements $(OUT)/jakdm-reasoned.ttl --out $(OUT)
+	$(BIN)/jakkg build --data $(DATA) --sources $(SOURCES) --out $(OUT) --report $(OUT)/validation-report.ttl
+	$(BIN)/jakkg stages --data $(DATA) --sources $(SOURCES) --out $(OUT) --jobs $(JOBS)
 
 test: install setup  ## run the test suite
 	$(BIN)/pytest

@@ -52,6 +52,9 @@ ROOT = Path(__file__).resolve().parents[1]
 MAKEFILE = ROOT / "Makefile"
 CACHE = Path(__file__).resolve().parent / ".cache"
 OUT, SOURCES, DATA = "build", "sources", "data"  # relative to the corpus directory, where each stage runs
+JOBS = "2"  # `make run`'s default: the stages after the build, two at a time
+RUNNER_ROW = "all stages after the build"  # the runner's own row: its wall time is what the stages cost
+RUNNER = "stages"  # the recipe's `jakkg stages` line: the runner of the stages listed in jakkg's pipeline.yaml
 INCREMENTAL_TARGET_S = 5.0
 
 
@@ -62,6 +65,7 @@ class Stage:
 
     name: str
     args: tuple[str, ...]  # after `jakkg`, with the Makefile variables substituted
+    runner: bool = False  # one of the stages of the recipe's `jakkg stages` line (args: that line)
 
     def matches(self, token: str) -> bool:
         """`query` selects both queries; `query drug-targets` or `query:drug-targets` one of them."""
@@ -69,7 +73,8 @@ class Stage:
 
 
 def makefile_stages(makefile: Path = MAKEFILE) -> list[Stage]:
-    """The `$(BIN)/jakkg ...` lines of the Makefile's `run` recipe, as stages, in order."""
+    """The stages of `make run`, in order: each `$(BIN)/jakkg ...` line of the `run` recipe, and in place of
+    its `jakkg stages` line the stages that runner runs (jakkg's pipeline.yaml), each with its own name."""
     stages, in_run = [], False
     for raw in makefile.read_text(encoding="utf-8").splitlines():
         if re.match(r"^[A-Za-z0-9_.-]+\s*:(?!=)", raw):
@@ -82,6 +87,9 @@ def makefile_stages(makefile: Path = MAKEFILE) -> list[Stage]:
             continue
         words = shlex.split(raw[at:].split(";")[0])
         args = tuple(substitute(w) for w in words[1:])
+        if args[0] == RUNNER:
+            stages += [Stage(name, ("stages", *args[1:]), runner=True) for name in pipeline_names()]
+            continue
         name = args[0] + (f" {args[1]}" if args[0] == "query" and len(args) > 1 else "")
         stages.append(Stage(name, args))
     if not stages:
@@ -89,9 +97,16 @@ def makefile_stages(makefile: Path = MAKEFILE) -> list[Stage]:
     return stages
 
 
+def pipeline_names() -> list[str]:
+    """The names of the stages `jakkg stages` runs, from the installed jakkg's pipeline.yaml."""
+    from jakkg.pipeline import read_pipeline
+
+    return [s.name for s in read_pipeline({"data": DATA, "sources": SOURCES, "out": OUT}).stages]
+
+
 def substitute(word: str) -> str:
     """Replace $(OUT), $(SOURCES) and $(DATA) by the corpus directory's own; any other variable is an error."""
-    word = word.replace("$(OUT)", OUT).replace("$(SOURCES)", SOURCES).replace("$(DATA)", DATA)
+    word = word.replace("$(OUT)", OUT).replace("$(SOURCES)", SOURCES).replace("$(DATA)", DATA).replace("$(JOBS)", JOBS)
     if m := re.search(r"\$[({]\w+[)}]", word):
         raise SystemExit(f"error: {MAKEFILE}: the run recipe uses {m.group()}, which benchmarks/scale.py does not know")
     return word
@@ -144,10 +159,12 @@ class Result:
     cpu: float = 0.0  # user + system seconds of the child: less sensitive than wall time to a busy host
     timed_out: bool = False
     last_error: str = ""
+    within: str | None = None  # run by `jakkg stages` (RUNNER_ROW), at the same time as others: not added to the total
+    skipped: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.exit_code == 0 and not self.timed_out
+        return self.exit_code == 0 and not self.timed_out and not self.skipped
 
 
 def run_stage(jakkg: Path, stage: Stage, cwd: Path, timeout: float | None, logs: Path) -> Result:
@@ -181,15 +198,44 @@ def _wait(proc: subprocess.Popen, started: float, timeout: float | None) -> tupl
 
 
 def run_pipeline(jakkg: Path, stages: list[Stage], cwd: Path, timeout: float | None, label: str) -> list[Result]:
-    """Every stage in order; a failure is recorded and the next stage runs anyway."""
+    """Every process of the recipe in order: the build, then `jakkg stages` with --only the selected
+    stages; a failure is recorded and the next process runs anyway. The runner's stages each get their
+    own result (from its --timings file), and the runner its own, whose wall time is what they cost."""
     results = []
-    for stage in stages:
-        result = run_stage(jakkg, stage, cwd, timeout, cwd / "logs" / label)
+    logs = cwd / "logs" / label
+    for i, stage in enumerate(stages):
+        if stage.runner and i and stages[i - 1].runner:
+            continue  # run with the first of them
+        if stage.runner:
+            chosen = [s.name for s in stages[i:] if s.runner]
+            timings = logs / "stages.json"
+            only = () if chosen == pipeline_names() else ("--only", ",".join(chosen))
+            process = Stage(RUNNER_ROW, (*stage.args, *only, "--timings", str(timings.resolve())))
+            timings.unlink(missing_ok=True)
+            result = run_stage(jakkg, process, cwd, timeout, logs)
+            results += [*runner_results(timings, chosen, result), result]
+        else:
+            results.append(run_stage(jakkg, stage, cwd, timeout, logs))
+    for result in results:
         status = "ok" if result.ok else ("timed out" if result.timed_out else f"failed, exit {result.exit_code}")
-        print(f"  [{label}] {stage.name}: {result.wall:.1f} s wall, {result.cpu:.1f} s cpu, {result.peak_mb:.0f} MB, {status}",
+        print(f"  [{label}] {result.stage}: {result.wall:.1f} s wall, {result.cpu:.1f} s cpu, {result.peak_mb:.0f} MB, {status}",
               file=sys.stderr, flush=True)
-        results.append(result)
     return results
+
+
+def runner_results(timings: Path, chosen: list[str], runner: Result) -> list[Result]:
+    """One result per stage of the runner, from its --timings file (none of it when the runner failed before writing it)."""
+    figures = {f["stage"]: f for f in json.loads(timings.read_text(encoding="utf-8"))} if timings.is_file() else {}
+    out = []
+    for name in chosen:
+        f = figures.get(name)
+        if f is None:
+            out.append(Result(name, 0.0, 0.0, runner.exit_code or 1, within=RUNNER_ROW, last_error=runner.last_error))
+            continue
+        code = f["exit_code"] if f["status"] in ("ok", "failed") else (0 if f["status"] == "skipped" else 1)
+        out.append(Result(name, f["wall_s"], f["peak_mb"], code, f["cpu_s"], within=RUNNER_ROW,
+                          last_error=f.get("last_error") or f.get("why", ""), skipped=f["status"] == "skipped"))
+    return out
 
 
 def count_lines(path: Path) -> int | None:
@@ -253,6 +299,8 @@ def size_label(n: int) -> str:
 def cell(result: Result | None) -> str:
     if result is None:
         return "not run"
+    if result.skipped:
+        return f"skipped: {result.last_error}"
     if result.timed_out:
         return f"timed out at {result.wall:.0f} s"
     if result.exit_code != 0:
@@ -271,17 +319,31 @@ def growth(sizes: list[int], rows: dict[int, Result | None]) -> str:
     return f"{math.log(r2.wall / r1.wall) / math.log(n2 / n1):.2f}"
 
 
+def processes(results: list[Result]) -> list[Result]:
+    """The results of the recipe's own processes (the build, the runner): what the total adds up."""
+    return [r for r in results if r.within is None]
+
+
 def table(sizes: list[int], stages: list[Stage], runs: dict[int, list[Result]], markdown: bool) -> str:
-    """stage | one column a size (wall / peak) | growth exponent; then the total."""
+    """stage | one column a size (wall / peak) | growth exponent; the runner's own row; then the total.
+
+    A stage of the runner is timed in its own process, but runs at the same
+    time as another: its row says what it costs, the runner's row what the
+    stages cost together, and only the build and the runner add up to the total.
+    """
     by = {n: {r.stage: r for r in runs[n]} for n in sizes}
     header = ["stage", *(f"{size_label(n)} claims: wall / peak" for n in sizes)]
     if len(sizes) > 1:
         header.append(f"growth {size_label(sizes[-2])}->{size_label(sizes[-1])}")
+    names = [s.name for s in stages]
+    if any(s.runner for s in stages):
+        names.insert(max(i for i, s in enumerate(stages) if s.runner) + 1, RUNNER_ROW)
     rows = []
-    for stage in stages:
-        rows.append([f"`jakkg {stage.name}`" if markdown else stage.name, *(cell(by[n].get(stage.name)) for n in sizes)]
-                    + ([growth(sizes, {n: by[n].get(stage.name) for n in sizes})] if len(sizes) > 1 else []))
-    totals = {n: Result("total", sum(r.wall for r in runs[n]), max((r.peak_mb for r in runs[n]), default=0),
+    for name in names:
+        label = (f"**{name}**" if name == RUNNER_ROW else f"`jakkg {name}`") if markdown else name
+        rows.append([label, *(cell(by[n].get(name)) for n in sizes)]
+                    + ([growth(sizes, {n: by[n].get(name) for n in sizes})] if len(sizes) > 1 else []))
+    totals = {n: Result("total", sum(r.wall for r in processes(runs[n])), max((r.peak_mb for r in runs[n]), default=0),
                         0 if all(r.ok for r in runs[n]) else 1) for n in sizes}
     rows.append(["**total**" if markdown else "total",
                  *((f"{t.wall:.1f} s / {t.peak_mb:.0f} MB max" + ("" if t.ok else " (with failures)")) for t in totals.values())]
@@ -301,7 +363,7 @@ def render(header: list[str], rows: list[list[str]], markdown: bool) -> str:
 
 def failures(runs: dict[str, list[Result]]) -> list[str]:
     """One line per failed stage: size, stage, exit code, last line of stderr."""
-    return [f"{label}: {r.stage}: {'timed out' if r.timed_out else f'exit {r.exit_code}'}: {r.last_error or '(no stderr)'}"
+    return [f"{label}: {r.stage}: {'skipped' if r.skipped else 'timed out' if r.timed_out else f'exit {r.exit_code}'}: {r.last_error or '(no stderr)'}"
             for label, results in runs.items() for r in results if not r.ok]
 
 
@@ -357,17 +419,19 @@ def main(argv: list[str] | None = None) -> int:
               f"{manifest['patients']} patients" + (f", {triples} triples (jakdm.nt)" if triples is not None else "")
               + f"; corpus {corpus}")
     if inc is not None:
-        total = sum(r.wall for r in inc[1])
+        total = sum(r.wall for r in processes(inc[1]))
         verdict = "met" if total <= INCREMENTAL_TARGET_S and all(r.ok for r in inc[1]) else "not met"
         print(f"incremental: after adding {inc[0]}, every stage again: {total:.1f} s "
               f"(target {INCREMENTAL_TARGET_S:.0f} s: {verdict}); per stage: "
               + ", ".join(f"{r.stage} {cell(r)}" for r in inc[1])
-              + f"; cpu {sum(r.cpu for r in inc[1]):.1f} s")
+              + f"; cpu {sum(r.cpu for r in processes(inc[1])):.1f} s")
     if failed := failures(labelled):
         print("failed stages (exit code: last line of stderr; logs in the corpus's logs/ directory):")
         print("\n".join(f"  {line}" for line in failed))
-    print(f"stages: one process each, `{jakkg} ...` in the corpus directory; wall time by the driver, "
-          f"peak = ru_maxrss of the child from os.wait4 (includes the children it waited for)")
+    print(f"processes: `{jakkg} build ...` and `{jakkg} stages ...` (its stages {JOBS} at a time, each in a process forked "
+          f"from it after its one parse of the graph) in the corpus directory; wall time by the driver (for a stage of the runner, "
+          f"by the runner), peak = ru_maxrss of the process from os.wait4 (includes the children it waited for, and the shared "
+          f"store pages a stage touched)")
     print(f"machine: {machine(load_before)}")
     return 1 if failed else 0
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from jakkg.pipeline import read_pipeline
+
 from .conftest import ROOT, run_cli
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -85,16 +87,20 @@ def test_planted_errors_fail_the_build_and_validate_names_them(tmp_path: Path, s
 
 
 def test_driver_stages_are_the_makefile_run_recipe() -> None:
-    """The driver reads the recipe; here the recipe is read independently, line by line."""
+    """The driver reads the recipe; here the recipe is read independently, line by line: the build's line,
+    then the `jakkg stages` line, which stands for every stage of jakkg's pipeline.yaml."""
     recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nrun:", 1)[1].split("\n\n", 1)[0]
     lines = [ln.split("$(BIN)/jakkg ", 1)[1].split(";")[0] for ln in recipe.splitlines()[1:] if "$(BIN)/jakkg " in ln]
+    expected = [ln.replace("$(OUT)", "build").replace("$(SOURCES)", "sources").replace("$(DATA)", "data")
+                .replace("$(JOBS)", "2").split() for ln in lines]
+    assert [e[0] for e in expected] == ["build", "stages"]
     stages = scale.makefile_stages()
-    assert len(stages) == len(lines) >= 9
-    for stage, line in zip(stages, lines):
-        expected = line.replace("$(OUT)", "build").replace("$(SOURCES)", "sources").replace("$(DATA)", "data").split()
-        assert list(stage.args) == expected
-    assert [s.name for s in stages][:6] == ["build", "coverage", "stats", "reason", "graph", "draw"]
-    assert {s.name for s in stages if s.name.startswith("query ")} == {"query drug-targets", "query improvements"}
+    names = [s.name for s in read_pipeline({"data": "data", "sources": "sources", "out": "build"}).stages]
+    assert [s.name for s in stages] == ["build", *names] and len(names) >= 9
+    assert list(stages[0].args) == expected[0] and not stages[0].runner
+    assert all(s.runner and list(s.args) == expected[1] for s in stages[1:])
+    assert {"coverage", "stats", "reason", "graph", "draw", "pool", "evidence-map", "disagreements"} <= set(names)
+    assert {n for n in names if n.startswith("query ")} == {"query drug-targets", "query improvements"}
 
 
 def test_stage_selection_rejects_unknown_names() -> None:
@@ -120,7 +126,8 @@ def test_driver_runs_stages_and_prints_the_table(tmp_path: Path, seeds_dir: Path
     assert result.returncode == 0, result.stdout + result.stderr
     rows = [ln for ln in result.stdout.splitlines() if ln.startswith("| ")]
     assert rows[0] == "| stage | 30 claims: wall / peak | 60 claims: wall / peak | growth 30->60 |"
-    assert [r.split(" | ")[0] for r in rows[2:]] == ["| `jakkg build`", "| `jakkg stats`", "| **total**"]
+    assert [r.split(" | ")[0] for r in rows[2:]] == ["| `jakkg build`", "| `jakkg stats`", "| **all stages after the build**",
+                                                     "| **total**"]
     for row in rows[2:]:
         assert re.fullmatch(r"\| [^|]+ \| [\d.]+ s / \d+ MB( max)? \| [\d.]+ s / \d+ MB( max)? \| -?\d+\.\d\d \|", row), row
     assert "machine: " in result.stdout and " cores " in result.stdout

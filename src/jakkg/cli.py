@@ -493,3 +493,64 @@ def validate_command(graph_file: Path, shapes_file: Path | None, fmt: str, outpu
         click.echo(report.text(), nl=False)
         click.echo(f"wrote {output}")
     sys.exit(0 if report.conforms else 1)
+
+
+# -- stages: everything `make run` does after the build, sharing one parse (issue 10) -----------------
+@main.command("stages")
+@data_option
+@sources_option
+@out_option
+@click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True, help="Stages that run at the same time.")
+@click.option("--only", "only", default=None, metavar="NAME,...", help="Run only these stages (comma-separated names).")
+@click.option("--pipeline", "pipeline_file", type=click.Path(path_type=Path), default=None,
+              help="The stages to run [default: the packaged pipeline.yaml].")
+@click.option("--timings", "timings_file", type=click.Path(path_type=Path), default=None,
+              help="Also write each stage's status, wall and CPU seconds and peak memory here (JSON).")
+@click.option("--list", "list_stages", is_flag=True, help="List the stages and their command lines, and exit.")
+@reports_errors
+def stages_command(data_dir: Path, sources_dir: Path | None, out_dir: Path, jobs: int, only: str | None,
+                   pipeline_file: Path | None, timings_file: Path | None, list_stages: bool) -> None:
+    """Run every stage after `jakkg build` (coverage, stats, reason, graph, draw, queries, pool,
+    evidence map, disagreements), JOBS at a time, parsing OUT/jakdm.trig once for all that read it.
+
+    Each stage is the jakkg command it names, with the same outputs; its
+    output is printed when it ends. Exits with the first failed stage's code.
+    """
+    import json
+
+    from .pipeline import read_pipeline, run_pipeline, select
+    from .progress import step
+
+    values = {"data": str(data_dir), "sources": str(sources_dir or default_sources()), "out": str(out_dir)}
+    pipeline = select(read_pipeline(values, pipeline_file), [n.strip() for n in only.split(",") if n.strip()] if only else None)
+    if list_stages:
+        for s in pipeline.stages:
+            after = f"  (after {', '.join(s.needs)})" if s.needs else ""
+            click.echo(f"{s.name}: jakkg {' '.join(s.argv)}{after}")
+        return
+    if timings_file is not None:
+        output_file(timings_file, "--timings")
+    outcomes = run_pipeline(pipeline, jobs, report=_report_stage, progress=step)
+    if timings_file is not None:
+        from .export import atomic_outputs
+
+        with atomic_outputs(timings_file.parent if str(timings_file.parent) else Path(".")) as stage:
+            stage(timings_file.name, json.dumps([o.figures() for o in outcomes], indent=1) + "\n")
+    failed = [o for o in outcomes if o.status == "failed"]
+    done = sum(o.status == "ok" for o in outcomes)
+    click.echo(f"stages: {done} of {len(outcomes)} ran to the end" + (f"; failed: {', '.join(o.stage for o in failed)}" if failed else ""),
+               err=bool(failed))
+    if failed:
+        sys.exit(failed[0].exit_code or 1)
+
+
+def _report_stage(outcome: Any) -> None:
+    """A stage's heading (status and figures) and its output, as it ends."""
+    if outcome.status in ("ok", "failed"):
+        head = (f"== {outcome.stage}: {'ok' if outcome.status == 'ok' else f'FAILED (exit {outcome.exit_code})'}, "
+                f"{outcome.wall:.1f} s wall, {outcome.cpu:.1f} s cpu, peak {outcome.peak_mb:,.0f} MB")
+    else:
+        head = f"== {outcome.stage}: {outcome.status.upper()}: {outcome.why}"
+    click.echo(head, err=outcome.status != "ok")
+    if outcome.output:
+        click.echo(outcome.output, nl=not outcome.output.endswith("\n"), err=outcome.status != "ok")

@@ -33,16 +33,18 @@ RDF_FORMATS = {".trig": "TRIG", ".ttl": "TURTLE", ".turtle": "TURTLE", ".nt": "N
                ".n3": "N3", ".rdf": "RDF_XML", ".owl": "RDF_XML", ".xml": "RDF_XML", ".jsonld": "JSON_LD", ".json": "JSON_LD"}
 
 
+shared: dict[Path, tuple[tuple[int, int], Any]] = {}  # file -> ((size, mtime), its parsed store): see share_store
 STAMP = "stamp.json"  # in the store's directory: which file the store holds, by size and SHA-256
 DATABASE = "db"  # the RocksDB directory, next to the stamp
 STAMP_FORMAT = 1
 
 
 def load_store(path: Path, *, on_disk: bool = True) -> Any:
-    """An Oxigraph store of an RDF file: the build's on-disk store of it when that provably holds
-    this file (see :func:`open_store`), else the file bulk-loaded into memory (about 0.4M quads/s).
+    """An Oxigraph store of an RDF file: the one `jakkg stages` parsed for this process (:func:`share_store`),
+    else the build's on-disk store of it when that provably holds this file (see :func:`open_store`), else
+    the file bulk-loaded into memory (about 0.4M quads/s).
 
-    ``on_disk=False`` always parses: for stages whose many graph-wide queries
+    ``on_disk=False`` never opens the on-disk store: for stages whose many graph-wide queries
     run 3-4x slower on RocksDB than in memory (measured at 100k claims:
     `jakkg graph` 127 s of CPU from the store, 62 s from the file), so that
     parsing costs less than it saves. An unusable file is a UsageError naming
@@ -50,8 +52,29 @@ def load_store(path: Path, *, on_disk: bool = True) -> Any:
     """
     if not path.is_file():
         raise UsageError(f"{display_path(path)}: file not found (run `jakkg build` first?)")
+    if (parsed := shared_store(path)) is not None:
+        return parsed
     published = open_store(path) if on_disk else None
     return published if published is not None else parse_store(path)
+
+
+def share_store(path: Path) -> Any:
+    """Parse ``path`` into memory and keep it for every :func:`load_store` of that file in this process
+    and the processes forked from it (`jakkg stages`: one parse for many stages)."""
+    store = parse_store(path)
+    shared[path.resolve()] = (_identity(path), store)
+    return store
+
+
+def shared_store(path: Path) -> Any:
+    """The store :func:`share_store` made of ``path``, if the file has not changed since (size, mtime)."""
+    entry = shared.get(path.resolve())
+    return entry[1] if entry is not None and entry[0] == _identity(path) else None
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
 
 
 def parse_store(path: Path) -> Any:

@@ -1,0 +1,274 @@
+"""Run the stages that follow the build (``jakkg stages``): parse the graph once, two stages at a time.
+
+At 100k claims each later stage spent 17-22 s and 2.4 GB parsing the same
+6M-triple TriG into Oxigraph before doing seconds of its own work, one stage
+after the other on a 2-core machine. The runner parses the file once
+(:func:`jakkg.store.share_store`) and forks each stage that reads it from
+the parsed process: the child sees the store in copy-on-write memory, and
+the stage's own code is unchanged (``load_store`` returns the shared store
+for that file), so its outputs are those of the stage run alone. Stages run
+``--jobs`` at a time, in the order of ``pipeline.yaml``, each after the
+stages it ``needs``; the parse takes one of the slots while it runs.
+
+Each stage's output is collected in a file and printed when it ends, under
+a line with its wall time, CPU time and peak memory (``os.wait4``: the
+child's own ru_maxrss, which counts the shared pages it touched). As with
+make, the first failure stops new stages from starting; those running
+finish, and the runner exits with the failed stage's code.
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError, display_path
+
+PIPELINE = "pipeline.yaml"
+KEYS = {"name", "run", "needs", "requires", "install", "shared"}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage: its name, its jakkg command line, and what it waits for."""
+
+    name: str
+    argv: tuple[str, ...]
+    needs: tuple[str, ...] = ()
+    requires: str | None = None
+    install: str | None = None
+    shared: bool = False  # reads the shared file through jakkg.store
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The stages and the file they share, with the placeholders filled in."""
+
+    shared_file: Path
+    stages: tuple[Stage, ...]
+
+
+@dataclass
+class Outcome:
+    """How a stage ended: ok, failed (with its exit code) or skipped (with why); its figures and output."""
+
+    stage: str
+    status: str
+    exit_code: int = 0
+    wall: float = 0.0
+    cpu: float = 0.0
+    peak_mb: float = 0.0
+    why: str = ""
+    output: str = field(default="", repr=False)
+
+    def figures(self) -> dict[str, Any]:
+        """The machine-readable record (``--timings``)."""
+        lines = [ln for ln in self.output.splitlines() if ln.strip()]
+        return {"stage": self.stage, "status": self.status, "exit_code": self.exit_code, "wall_s": round(self.wall, 3),
+                "cpu_s": round(self.cpu, 3), "peak_mb": round(self.peak_mb, 1), "why": self.why,
+                "last_error": lines[-1] if self.status == "failed" and lines else ""}
+
+
+# -- the pipeline file -------------------------------------------------------------
+def read_pipeline(values: dict[str, str], path: Path | None = None) -> Pipeline:
+    """The stages of ``path`` (default: the packaged pipeline.yaml) with {data}, {sources} and {out} filled in.
+
+    A malformed file is a UsageError naming the file, the line and what is
+    wrong: a stage without ``run``, an unknown key, a ``needs`` that names
+    no earlier stage, a placeholder that is not one of ``values``.
+    """
+    from .yamlnodes import YAMLError, load_yaml
+
+    name = display_path(path) if path else PIPELINE
+    text = path.read_text(encoding="utf-8") if path else files("jakkg").joinpath(PIPELINE).read_text(encoding="utf-8")
+    try:
+        doc = load_yaml(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise UsageError(f"{name}:{mark.line + 1 if mark else '?'}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("stages"), list) or not doc["stages"]:
+        raise UsageError(f"{name}: expected a mapping with a non-empty `stages:` list")
+    stages: list[Stage] = []
+    for i, entry in enumerate(doc["stages"]):
+        line = doc["stages"].lc.item(i)[0] + 1
+        stages.append(_stage(entry, values, f"{name}:{line}", {s.name for s in stages}))
+    return Pipeline(Path(_fill(str(doc.get("shared_file", "{out}/jakdm.trig")), values, f"{name}: shared_file")), tuple(stages))
+
+
+def _stage(entry: Any, values: dict[str, str], where: str, earlier: set[str]) -> Stage:
+    """One entry of ``stages:`` as a Stage, checked."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not isinstance(entry.get("run"), str):
+        raise UsageError(f"{where}: a stage needs a `name` and a `run` command line")
+    label = f"{where}: stage {entry['name']!r}"
+    if unknown := sorted(set(entry) - KEYS):
+        raise UsageError(f"{label}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(KEYS))})")
+    if entry["name"] in earlier:
+        raise UsageError(f"{label}: a second stage of that name")
+    needs = tuple(entry.get("needs") or ())
+    if missing := [n for n in needs if n not in earlier]:
+        raise UsageError(f"{label}: needs {', '.join(map(repr, missing))}, which is not an earlier stage")
+    argv = tuple(_fill(word, values, label) for word in shlex.split(entry["run"]))
+    return Stage(entry["name"], argv, needs, entry.get("requires"), entry.get("install"), bool(entry.get("shared", False)))
+
+
+def _fill(text: str, values: dict[str, str], where: str) -> str:
+    """``text`` with its {placeholders} replaced; an unknown one is an error naming it."""
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise UsageError(f"{where}: {text!r}: unknown placeholder {exc} (known: {', '.join('{' + k + '}' for k in values)})") from None
+
+
+def select(pipeline: Pipeline, only: list[str] | None) -> Pipeline:
+    """The stages named in ``only`` (all when None); their ``needs`` on stages left out are dropped:
+    a stage run alone reads what the last full run left."""
+    if not only:
+        return pipeline
+    names = [s.name for s in pipeline.stages]
+    if unknown := [n for n in only if n not in names]:
+        raise UsageError(f"--only: unknown stage(s) {', '.join(map(repr, unknown))} (stages: {', '.join(names)})")
+    kept = [s for s in pipeline.stages if s.name in only]
+    chosen = {s.name for s in kept}
+    return Pipeline(pipeline.shared_file, tuple(Stage(s.name, s.argv, tuple(n for n in s.needs if n in chosen), s.requires,
+                                                      s.install, s.shared) for s in kept))
+
+
+# -- running --------------------------------------------------------------------
+def run_pipeline(pipeline: Pipeline, jobs: int = 2, report: Callable[[Outcome], None] | None = None,
+                 progress: Any = None) -> list[Outcome]:
+    """Run the stages, ``jobs`` processes at a time; the outcomes in the pipeline's order.
+
+    ``report`` is called with each outcome as it is known (a stage ended or
+    was skipped), so its output is shown while the rest run.
+    """
+    from .store import share_store, shared
+
+    tell = report or (lambda outcome: None)
+    waiting = list(pipeline.stages)
+    outcomes: dict[str, Outcome] = {}
+    running: dict[int, tuple[Stage, float, Path]] = {}
+    logs = Path(tempfile.mkdtemp(prefix="jakkg-stages-"))
+    parse_pending = any(s.shared for s in waiting) and pipeline.shared_file.is_file()
+    failed = False
+    try:
+        while waiting or running:
+            for stage in _skippable(waiting, outcomes):
+                waiting.remove(stage)
+                outcomes[stage.name] = _skipped(stage, outcomes)
+                tell(outcomes[stage.name])
+            slots = jobs - len(running) - (1 if parse_pending else 0)
+            for stage in [s for s in waiting if not failed and _ready(s, outcomes, parse_pending)][:max(slots, 0)]:
+                waiting.remove(stage)
+                log = logs / f"{stage.name.replace(' ', '-')}.log"
+                running[_fork(stage, log)] = (stage, time.perf_counter(), log)
+            if parse_pending:  # in this process, while the first stages run in theirs
+                parse_pending = False
+                try:
+                    with (progress or _quiet)(f"parse {display_path(pipeline.shared_file)} once for the stages that read it"):
+                        share_store(pipeline.shared_file)
+                except UsageError:
+                    pass  # each stage that reads the file says what is wrong with it
+                continue
+            if not running:
+                if failed or not waiting:
+                    break
+                raise UsageError(f"stages {', '.join(s.name for s in waiting)} cannot start: what they need did not run")
+            outcome = _reap(running)
+            outcomes[outcome.stage] = outcome
+            failed = failed or outcome.status == "failed"
+            tell(outcome)
+        for stage in waiting:  # not started after a failure
+            outcomes[stage.name] = Outcome(stage.name, "not run", why="an earlier stage failed")
+            tell(outcomes[stage.name])
+    finally:
+        shutil.rmtree(logs, ignore_errors=True)
+        shared.clear()
+    return [outcomes[s.name] for s in pipeline.stages]
+
+
+def _skippable(waiting: list[Stage], outcomes: dict[str, Outcome]) -> list[Stage]:
+    """Stages that will not run: their program is missing, or a stage they need was skipped."""
+    return [s for s in waiting
+            if (s.requires and shutil.which(s.requires) is None)
+            or any(outcomes.get(n) and outcomes[n].status == "skipped" for n in s.needs)]
+
+
+def _skipped(stage: Stage, outcomes: dict[str, Outcome]) -> Outcome:
+    if stage.requires and shutil.which(stage.requires) is None:
+        why = f"no `{stage.requires}` on PATH" + (f" ({stage.install})" if stage.install else "")
+    else:
+        why = "needs " + ", ".join(n for n in stage.needs if outcomes.get(n) and outcomes[n].status == "skipped") + ", which was skipped"
+    return Outcome(stage.name, "skipped", why=why)
+
+
+def _ready(stage: Stage, outcomes: dict[str, Outcome], parse_pending: bool) -> bool:
+    """Whether ``stage`` can start now: its needs ended well, and the shared file is parsed if it reads it."""
+    return all(outcomes.get(n) and outcomes[n].status == "ok" for n in stage.needs) and not (stage.shared and parse_pending)
+
+
+def _fork(stage: Stage, log: Path) -> int:
+    """Start ``stage`` in a child process whose stdout and stderr go to ``log``; its pid."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        _run_in_child(stage, log)
+    return pid
+
+
+def _run_in_child(stage: Stage, log: Path) -> None:
+    """Run the stage's command line with jakkg's own CLI and exit with its code (os._exit: no parent cleanup)."""
+    code = 1
+    try:
+        stream = open(log, "w", encoding="utf-8", buffering=1)  # noqa: SIM115 - open until os._exit
+        os.dup2(stream.fileno(), 1)  # what child processes (Java) and C code write, too
+        os.dup2(stream.fileno(), 2)
+        sys.stdout = sys.stderr = stream  # not the parent's streams (under a test's CliRunner, not even fd 1 and 2)
+        from .cli import main
+
+        main.main(args=list(stage.argv), prog_name="jakkg", standalone_mode=True)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if not isinstance(exc.code, (int, type(None))):
+            print(exc.code, file=sys.stderr)
+    except BaseException:  # noqa: BLE001 - a traceback in the log, not a second runner
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def _reap(running: dict[int, tuple[Stage, float, Path]]) -> Outcome:
+    """Wait for one of the running stages to end (polling their pids only: never reaping a process
+    someone else in this process started); its outcome, with its figures and output."""
+    pause = 0.005
+    while True:
+        for pid in list(running):
+            done, status, usage = os.wait4(pid, os.WNOHANG)
+            if done == pid:
+                stage, started, log = running.pop(pid)
+                code = os.waitstatus_to_exitcode(status)
+                return Outcome(stage.name, "ok" if code == 0 else "failed", code, time.perf_counter() - started,
+                               usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                               output=log.read_text(encoding="utf-8", errors="replace") if log.is_file() else "")
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
+@contextmanager
+def _quiet(what: str) -> Iterator[None]:
+    """No progress report (library callers)."""
+    del what
+    yield
