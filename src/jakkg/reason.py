@@ -88,6 +88,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import os
 import re
 import shutil
 import subprocess
@@ -98,6 +99,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from itertools import combinations
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -1367,7 +1369,9 @@ def inferred_triples(new: Iterable[Triple], profiles: list[TargetProfile], entai
     return out
 
 
-SORT_RUN = 200_000  # triples sorted in memory at a time (about 150 MB with their objects and lines)
+SORT_RUN = 200_000  # lines the Python merge sorts in memory at a time (about 60 MB), when there is no sort(1)
+SORT_MEMORY = "512M"  # sort(1)'s buffer (-S): past it, its sorted runs spill to scratch files and are merged
+SORT_COMMAND = "sort"  # the external sort (GNU coreutils); None or missing: the Python merge
 
 
 def sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str]) -> bytes:
@@ -1383,40 +1387,23 @@ def write_sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str], out: P
 
     Sorting groups each subject's triples, which the serializer writes as one
     block, and makes the file byte-identical for the same set. The set can
-    be the whole corpus (6M triples at 100k claims), so it is sorted in
-    runs of SORT_RUN N-Triples lines, each run written to a scratch file,
-    and the runs are merged as streams: memory stays that of one run, not of
-    the corpus (a set of 6M triple objects with their sort keys took
-    several GB). Oxigraph writes the lines (1M triples/s), parses the merged
-    file and serializes it as Turtle, streaming. The order equals sorting
-    the triples by ``str``: a line is that text plus " .", and " " sorts
-    before every character that can continue a term.
+    be the whole corpus (6M triples at 100k claims), so nothing holds it:
+    Oxigraph writes the triples as N-Triples to a scratch file (the
+    iteration stays in C when ``triples`` is a ``map`` over a parser), the
+    lines are sorted and deduplicated file to file (:func:`sort_lines`, in
+    bounded memory), and Oxigraph parses the sorted file and serializes it
+    as Turtle, streaming. The order equals sorting the triples by ``str``:
+    a line is that text plus " .", and " " sorts before every character
+    that can continue a term.
     """
-    import heapq
-
     import pyoxigraph as ox
 
     scratch = Path(tempfile.mkdtemp(prefix=".sort-", dir=out.parent))
     try:
-        runs = []
-        for i, batch in enumerate(_batched(triples, SORT_RUN)):
-            lines = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
-            run = scratch / f"run-{i}.nt"
-            run.write_bytes(b"".join(sorted(set(lines))))
-            runs.append(run)
-        if not runs:  # no triples: an empty file to parse
-            runs.append(scratch / "run-0.nt")
-            runs[0].write_bytes(b"")
-        merged = runs[0] if len(runs) == 1 else scratch / "merged.nt"
-        handles = [r.open("rb") for r in runs] if len(runs) > 1 else []
-        try:
-            if handles:
-                with merged.open("wb") as fh:  # groupby keeps one of each run of equal lines
-                    fh.writelines(line for line, _ in itertools.groupby(heapq.merge(*handles)))
-        finally:
-            for h in handles:
-                h.close()
-        body = scratch / "body.ttl"
+        lines, merged, body = scratch / "triples.nt", scratch / "sorted.nt", scratch / "body.ttl"
+        ox.serialize(triples, output=str(lines), format=ox.RdfFormat.N_TRIPLES)
+        sort_lines(lines, merged, scratch)
+        lines.unlink()
         ox.serialize(ox.parse(path=str(merged), format=ox.RdfFormat.N_TRIPLES), output=str(body),
                      format=ox.RdfFormat.TURTLE, prefixes=prefixes)
         _with_sorted_prefixes(body, out)
@@ -1424,11 +1411,56 @@ def write_sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str], out: P
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    """Lists of ``size`` items (itertools.batched arrives in Python 3.12)."""
-    it = iter(items)
-    while batch := list(itertools.islice(it, size)):
-        yield batch
+def sort_lines(src: Path, out: Path, scratch: Path) -> None:
+    """Write the lines of ``src`` to ``out`` sorted as bytes, each line once (``LC_ALL=C sort -u``).
+
+    sort(1) is the field's external sort: C-speed comparisons, its own runs
+    on disk past SORT_MEMORY, two threads. In the C locale it compares
+    lines as unsigned bytes, which is Python's ``bytes`` order, so it gives
+    the bytes of :func:`merge_sort_lines`, the reference used when there is
+    no sort(1) or it fails (the tests compare the two).
+    """
+    if not _external_sort(src, out, scratch):
+        merge_sort_lines(src, out, scratch)
+
+
+def _external_sort(src: Path, out: Path, scratch: Path) -> bool:
+    """``LC_ALL=C sort -u`` from ``src`` to ``out``; False when sort(1) is missing or fails."""
+    command = shutil.which(SORT_COMMAND) if SORT_COMMAND else None
+    if command is None:
+        return False
+    env = {**os.environ, "LC_ALL": "C"}
+    try:
+        done = subprocess.run([command, "-u", "-S", SORT_MEMORY, "-T", str(scratch), "-o", str(out), str(src)],
+                              check=False, env=env, stdin=subprocess.DEVNULL, capture_output=True)
+    except OSError:
+        return False
+    return done.returncode == 0
+
+
+def merge_sort_lines(src: Path, out: Path, scratch: Path) -> None:
+    """The lines of ``src`` sorted as bytes into ``out``, each once: runs of SORT_RUN lines merged as streams.
+
+    Memory stays that of one run, not of the file. The Python reference
+    of :func:`sort_lines`.
+    """
+    import heapq
+
+    runs = []
+    with src.open("rb") as fh:
+        while batch := list(itertools.islice(fh, SORT_RUN)):
+            run = scratch / f"run-{len(runs)}.nt"
+            run.write_bytes(b"".join(sorted(set(batch))))
+            runs.append(run)
+    handles = [r.open("rb") for r in runs]
+    try:
+        with out.open("wb") as fh:  # groupby keeps one of each run of equal lines
+            fh.writelines(line for line, _ in itertools.groupby(heapq.merge(*handles)))
+    finally:
+        for h in handles:
+            h.close()
+    for run in runs:
+        run.unlink()
 
 
 def _with_sorted_prefixes(body: Path, out: Path) -> None:
@@ -1487,7 +1519,7 @@ class Reasoning:
 
     def write_reasoned(self, path: Path) -> None:
         """jakdm-reasoned.ttl to ``path``, streamed: the file is re-read and sorted in runs (:func:`write_sorted_turtle`)."""
-        asserted = (q.triple for q in self.asserted.reread())
+        asserted = map(attrgetter("triple"), self.asserted.reread())  # C-level: no Python frame per quad
         write_sorted_turtle(itertools.chain(asserted, map(_oxigraph_triple, self.inferred_triples)), self.prefixes, path)
 
     @property
