@@ -45,9 +45,10 @@ Reading and writing
     keeping the quads whose predicates the stage queries (half of them), and
     the facts come from a few graph-wide SELECT DISTINCT queries; the store
     is freed before HermiT runs. The outputs are written by Oxigraph from
-    the file, re-read, sorted in runs of bounded size merged as streams
-    (:func:`write_sorted_turtle`). rdflib only holds the ontology and the
-    input of HermiT.
+    the file, re-read, as N-Triples lines that ``LC_ALL=C sort -u`` sorts
+    file to file in bounded memory (:func:`write_sorted_turtle`; a Python
+    merge of sorted runs without sort(1)). rdflib only holds the ontology
+    and the input of HermiT.
 
 The consistency check stays linear
     Cohorts with different ids are different cohorts. Said with one
@@ -1518,7 +1519,7 @@ class Reasoning:
             return (Path(tmp) / REASONED_FILE).read_bytes()
 
     def write_reasoned(self, path: Path) -> None:
-        """jakdm-reasoned.ttl to ``path``, streamed: the file is re-read and sorted in runs (:func:`write_sorted_turtle`)."""
+        """jakdm-reasoned.ttl to ``path``, streamed: the file is re-read and sorted file to file (:func:`write_sorted_turtle`)."""
         asserted = map(attrgetter("triple"), self.asserted.reread())  # C-level: no Python frame per quad
         write_sorted_turtle(itertools.chain(asserted, map(_oxigraph_triple, self.inferred_triples)), self.prefixes, path)
 
