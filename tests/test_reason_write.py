@@ -79,8 +79,8 @@ def test_sort_command_gives_the_bytes_of_the_sorted_set(tmp_path: Path, monkeypa
     assert _written(trig, tmp_path) == want
     monkeypatch.setattr(reason, "SORT_MEMORY", "64K")
     calls = []
-    real = reason._external_sort
-    monkeypatch.setattr(reason, "_external_sort", lambda *a: calls.append(a) or real(*a))
+    real = reason._sorted_by_command
+    monkeypatch.setattr(reason, "_sorted_by_command", lambda *a: calls.append(a) or real(*a))
     assert _written(trig, tmp_path) == want
     assert calls, "sort(1) did the sorting"
 
@@ -94,6 +94,31 @@ def test_python_merge_gives_the_same_bytes(tmp_path: Path, monkeypatch: pytest.M
     assert _written(trig, tmp_path) == want
     monkeypatch.setattr(reason, "SORT_COMMAND", "false")  # found, exits 1: the reference takes over
     assert _written(trig, tmp_path) == want
+
+
+@pytest.mark.parametrize("command", ["sort", None])
+def test_merging_into_sorted_lines_gives_the_bytes_of_one_sort(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               command: str | None) -> None:
+    """The reasoned file merges the inferred triples into the asserted lines sorted beforehand (sort -m -u, or the
+    Python merge): the two halves of the corpus, sharing triples, give the bytes of the whole sorted at once."""
+    if command and shutil.which(command) is None:
+        pytest.skip("no sort(1) on this machine")
+    monkeypatch.setattr(reason, "SORT_COMMAND", command)
+    monkeypatch.setattr(reason, "SORT_RUN", 97)
+    trig = _corpus()
+    triples = list(_triples(trig))
+    first, second = triples[: len(triples) // 2 + 50], triples[len(triples) // 2 - 50:]
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    ox.serialize(first, output=str(scratch / "first.nt"), format=ox.RdfFormat.N_TRIPLES)
+    background = reason.BackgroundSort(scratch / "first.nt", scratch / "first-sorted.nt", scratch)
+    assert (background.process is not None) == bool(command)
+    out = tmp_path / "out" / "out.ttl"
+    out.parent.mkdir()
+    reason.write_sorted_turtle(iter(second), PREFIXES, out, merge_with=background.result())
+    assert out.read_bytes() == _reference(trig)
+    assert sorted(p.name for p in scratch.iterdir()) == ["first-sorted.nt"], "the unsorted lines are gone"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out.ttl"]
 
 
 def test_fixture_covers_what_the_sort_must_keep_apart(tmp_path: Path) -> None:
@@ -127,3 +152,27 @@ def test_command_writes_the_same_files_with_the_python_merge(mechanism_build: Pa
     for name in (reason.INFERRED_FILE, reason.REASONED_FILE):
         assert (tmp_path / name).read_bytes() == (mechanism_build / name).read_bytes(), name
     assert sorted(p.name for p in tmp_path.iterdir()) == [reason.INFERRED_FILE, reason.REASONED_FILE]
+
+
+def _scratch_left(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name.startswith((".reason-", ".sort-")))
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="no Java: HermiT cannot run")
+def test_no_scratch_is_left_after_success_or_a_contradiction(mechanism_build: Path, tmp_path: Path) -> None:  # noqa: F811
+    """The asserted lines and their background sort live in a scratch directory beside the outputs; it goes
+    when the stage ends, written or refused (sort(1) stopped), and the previous outputs stay."""
+    from rdflib import RDF, URIRef
+
+    from tests.test_reason import mutated
+
+    assert not _scratch_left(mechanism_build)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / reason.REASONED_FILE).write_text("previous\n", encoding="utf-8")
+    drug = URIRef("http://purl.obolibrary.org/obo/CHEBI_95341")  # baricitinib, made a biological process
+    bad = mutated(mechanism_build, tmp_path / "bad.trig", (drug, RDF.type, URIRef("https://w3id.org/biolink/vocab/BiologicalProcess")))
+    result = run_cli("reason", "--in", bad, "--out", out)
+    assert result.exit_code == 1, result.output
+    assert (out / reason.REASONED_FILE).read_text(encoding="utf-8") == "previous\n"
+    assert sorted(p.name for p in out.iterdir()) == [reason.REASONED_FILE]

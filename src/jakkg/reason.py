@@ -41,14 +41,16 @@ Patients and cohorts: bounded by their kinds, not by papers
     papers) goes to one run too: there a second JVM costs more than it saves.
 
 Reading and writing
-    The built graph is read by Oxigraph (pyoxigraph, about 1M triples/s),
-    keeping the quads whose predicates the stage queries (half of them), and
-    the facts come from a few graph-wide SELECT DISTINCT queries; the store
-    is freed before HermiT runs. The outputs are written by Oxigraph from
-    the file, re-read, as N-Triples lines that ``LC_ALL=C sort -u`` sorts
-    file to file in bounded memory (:func:`write_sorted_turtle`; a Python
-    merge of sorted runs without sort(1)). rdflib only holds the ontology
-    and the input of HermiT.
+    The built graph is parsed once, by Oxigraph (pyoxigraph, about 1M
+    triples/s), into N-Triples lines in a scratch file; the lines whose
+    predicates the stage queries (half of them) are bulk-loaded into a
+    store, and the facts come from a few graph-wide SELECT DISTINCT
+    queries; the store is freed before HermiT runs. Meanwhile
+    ``LC_ALL=C sort -u`` sorts all the lines file to file in bounded memory,
+    in its own process, and jakdm-reasoned.ttl merges the inferred lines
+    into its result (:func:`read_asserted`, :func:`write_sorted_turtle`; a
+    Python merge of sorted runs without sort(1)). rdflib only holds the
+    ontology and the input of HermiT.
 
 The consistency check stays linear
     Cohorts with different ids are different cohorts. Said with one
@@ -267,6 +269,9 @@ class Asserted:
     # The quads exactly as written, read again: the store keeps values, not every datatype
     # ("1"^^xsd:positiveInteger comes back as xsd:integer), and the output must not change them.
     reread: Callable[[], Iterable[Any]]
+    # Every triple of the file as sorted N-Triples lines, each once, when read_asserted wrote them
+    # (sort(1) works on them in the background while the stage reasons): what jakdm-reasoned.ttl merges.
+    sorted_lines: BackgroundSort | None = None
 
     def select(self, query: str) -> list[Any]:
         """Solutions of a SELECT over the union of all graphs (claims live in named graphs)."""
@@ -280,13 +285,21 @@ Step = Callable[[str], AbstractContextManager[Any]]  # jakkg.progress.step: a co
 Source = Graph | Asserted  # an rdflib Graph or Dataset (tests, library use) or the store `jakkg reason` reads
 
 
-def read_asserted(path: Path, keep: Iterable[URIRef] | None = None) -> Asserted:
-    """Load a built graph file with Oxigraph; with ``keep``, only the quads with those predicates.
+def read_asserted(path: Path, keep: Iterable[URIRef] | None = None, scratch: Path | None = None) -> Asserted:
+    """Load a built graph file with Oxigraph; with ``keep``, only the triples with those predicates.
 
+    The file is parsed once: Oxigraph writes every triple as N-Triples to
+    ``scratch`` (named graphs merged; a ``map`` over the parser keeps the
+    iteration in C, no Python frame per quad), the lines whose predicate is
+    kept are loaded into the store's default graph in one bulk load
+    (:func:`load_lines`), and sort(1) starts on the whole file in the
+    background for jakdm-reasoned.ttl (:attr:`Asserted.sorted_lines`).
+    The stage's queries ask the union of the graphs and collect sets, so a
+    store of the merged triples answers them as one of the quads does.
     ``keep`` (:func:`read_predicates`) leaves out what no query of this
-    stage asks for (quotes, statistics, provenance): half the quads, and
-    half the store's memory (about 1.2 GB at 100k claims); the output is
-    written from the file, re-read, not from the store.
+    stage asks for (quotes, statistics, provenance): half the triples, and
+    half the store's memory. Without ``scratch``, the lines go to a
+    temporary directory and nothing is sorted.
     A missing file, an unknown suffix or a file Oxigraph refuses goes to
     :func:`jakkg.validate.read_dataset`, the command line's one reader, so
     the error names file, line and reason as everywhere else (and a file
@@ -302,14 +315,59 @@ def read_asserted(path: Path, keep: Iterable[URIRef] | None = None) -> Asserted:
     def reread() -> Any:
         return ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt), base_iri=path.resolve().as_uri())
 
+    work = scratch or Path(tempfile.mkdtemp(prefix="jakkg-read-"))
+    lines = work / "asserted.nt"
     parser = reread()
-    store = ox.Store()
-    wanted = {ox.NamedNode(str(p)) for p in keep} if keep is not None else None
     try:
-        store.bulk_extend(parser if wanted is None else (q for q in parser if q.predicate in wanted))
+        ox.serialize(map(attrgetter("triple"), parser), output=str(lines), format=ox.RdfFormat.N_TRIPLES)
+        ordered = BackgroundSort(lines, work / "asserted-sorted.nt", work) if scratch else None
+        store = load_lines(lines, keep, work)
     except (SyntaxError, ValueError, OSError):
         return as_asserted(read_dataset(path))
-    return Asserted(store, sorted((p, URIRef(ns)) for p, ns in parser.prefixes.items() if p), reread)
+    finally:
+        if scratch is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return Asserted(store, sorted((p, URIRef(ns)) for p, ns in parser.prefixes.items() if p), reread, ordered)
+
+
+LOAD_BLOCK = 32 << 20  # bytes of N-Triples filtered at a time by load_lines
+
+
+def load_lines(lines: Path, keep: Iterable[URIRef] | None, scratch: Path) -> Any:
+    """An Oxigraph store of the N-Triples lines of ``lines`` whose predicate is in ``keep`` (all without ``keep``).
+
+    A line is ``subject predicate object .`` with one space after the
+    subject, which (an IRI or a blank node label, as Oxigraph writes them)
+    has none inside: the predicate is the second space-separated field.
+    The kept lines are filtered in blocks of LOAD_BLOCK bytes into one file
+    that Oxigraph loads in one bulk load: one load, so a blank node keeps
+    one identity (each load gives blank nodes fresh names).
+    """
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    if keep is None:
+        store.bulk_load(path=str(lines), format=ox.RdfFormat.N_TRIPLES)
+        return store
+    wanted = {f"<{p}>".encode() for p in keep}
+    kept = scratch / "kept.nt"
+    with lines.open("rb") as src, kept.open("wb") as dst:
+        pending = b""
+        while block := src.read(LOAD_BLOCK):
+            pending += block
+            end = pending.rfind(b"\n") + 1
+            dst.write(_with_predicates(pending[:end], wanted))
+            pending = pending[end:]
+        dst.write(_with_predicates(pending, wanted))
+    store.bulk_load(path=str(kept), format=ox.RdfFormat.N_TRIPLES)
+    kept.unlink()
+    return store
+
+
+def _with_predicates(block: bytes, wanted: set[bytes]) -> bytes:
+    """The whole lines of ``block`` whose second space-separated field is in ``wanted`` (empty lines dropped)."""
+    kept = [row for row in block.split(b"\n") if row and row.split(b" ", 2)[1] in wanted]
+    return b"\n".join(kept) + b"\n" if kept else b""
 
 
 def as_asserted(source: Source) -> Asserted:
@@ -1383,7 +1441,8 @@ def sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str]) -> bytes:
         return out.read_bytes()
 
 
-def write_sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str], out: Path) -> None:
+def write_sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str], out: Path,
+                        merge_with: Path | None = None) -> None:
     """Write Turtle of pyoxigraph triples to ``out``, sorted by N-Triples line, each triple once.
 
     Sorting groups each subject's triples, which the serializer writes as one
@@ -1392,10 +1451,11 @@ def write_sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str], out: P
     Oxigraph writes the triples as N-Triples to a scratch file (the
     iteration stays in C when ``triples`` is a ``map`` over a parser), the
     lines are sorted and deduplicated file to file (:func:`sort_lines`, in
-    bounded memory), and Oxigraph parses the sorted file and serializes it
-    as Turtle, streaming. The order equals sorting the triples by ``str``:
-    a line is that text plus " .", and " " sorts before every character
-    that can continue a term.
+    bounded memory), merged with ``merge_with`` (a file of lines already
+    sorted so, such as :attr:`Asserted.sorted_lines`) and Oxigraph parses
+    the result and serializes it as Turtle, streaming. The order equals
+    sorting the triples by ``str``: a line is that text plus " .", and " "
+    sorts before every character that can continue a term.
     """
     import pyoxigraph as ox
 
@@ -1405,6 +1465,9 @@ def write_sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str], out: P
         ox.serialize(triples, output=str(lines), format=ox.RdfFormat.N_TRIPLES)
         sort_lines(lines, merged, scratch)
         lines.unlink()
+        if merge_with is not None:
+            merge_sorted_lines([merge_with, merged], lines, scratch)
+            merged = lines
         ox.serialize(ox.parse(path=str(merged), format=ox.RdfFormat.N_TRIPLES), output=str(body),
                      format=ox.RdfFormat.TURTLE, prefixes=prefixes)
         _with_sorted_prefixes(body, out)
@@ -1421,22 +1484,63 @@ def sort_lines(src: Path, out: Path, scratch: Path) -> None:
     the bytes of :func:`merge_sort_lines`, the reference used when there is
     no sort(1) or it fails (the tests compare the two).
     """
-    if not _external_sort(src, out, scratch):
+    if not _sorted_by_command(["-u", "-T", str(scratch), "-o", str(out), str(src)]):
         merge_sort_lines(src, out, scratch)
 
 
-def _external_sort(src: Path, out: Path, scratch: Path) -> bool:
-    """``LC_ALL=C sort -u`` from ``src`` to ``out``; False when sort(1) is missing or fails."""
+def merge_sorted_lines(sources: list[Path], out: Path, scratch: Path) -> None:
+    """Merge files of lines each sorted and deduplicated as bytes into ``out``, each line once (``sort -m -u``)."""
+    if not _sorted_by_command(["-m", "-u", "-T", str(scratch), "-o", str(out), *map(str, sources)]):
+        _merge_runs(sources, out)
+
+
+def _start_sort(args: list[str]) -> subprocess.Popen[bytes] | None:
+    """sort(1) with ``args`` in the C locale, started; None when there is no sort(1) to start."""
     command = shutil.which(SORT_COMMAND) if SORT_COMMAND else None
     if command is None:
-        return False
-    env = {**os.environ, "LC_ALL": "C"}
+        return None
     try:
-        done = subprocess.run([command, "-u", "-S", SORT_MEMORY, "-T", str(scratch), "-o", str(out), str(src)],
-                              check=False, env=env, stdin=subprocess.DEVNULL, capture_output=True)
+        return subprocess.Popen([command, "-S", SORT_MEMORY, *args], env={**os.environ, "LC_ALL": "C"},
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
-        return False
-    return done.returncode == 0
+        return None
+
+
+def _sorted_by_command(args: list[str]) -> bool:
+    """Run sort(1) with ``args``; False when it is missing or fails (the caller falls back to Python)."""
+    process = _start_sort(args)
+    return process is not None and process.wait() == 0
+
+
+class BackgroundSort:
+    """``LC_ALL=C sort -u`` of a file, started at once in its own process and awaited when the result is needed.
+
+    `jakkg reason` starts it on the asserted triples as soon as they are
+    read, so it runs beside the store's loading, the queries and HermiT, and
+    the reasoned file then merges only the inferred lines into its result.
+    Without sort(1), or when it fails, :meth:`result` sorts with the Python
+    reference (:func:`merge_sort_lines`).
+    """
+
+    def __init__(self, src: Path, out: Path, scratch: Path):
+        self.src, self.out, self.scratch = src, out, scratch
+        self.process = _start_sort(["-u", "-T", str(scratch), "-o", str(out), str(src)])
+        self.done = False
+
+    def result(self) -> Path:
+        """The sorted file, once sort(1) has written it (the unsorted lines are then removed)."""
+        if not self.done:
+            if self.process is None or self.process.wait() != 0:
+                merge_sort_lines(self.src, self.out, self.scratch)
+            self.src.unlink(missing_ok=True)
+            self.done = True
+        return self.out
+
+    def cancel(self) -> None:
+        """Stop sort(1) if it still runs (the stage failed: its result will not be used)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 def merge_sort_lines(src: Path, out: Path, scratch: Path) -> None:
@@ -1445,14 +1549,21 @@ def merge_sort_lines(src: Path, out: Path, scratch: Path) -> None:
     Memory stays that of one run, not of the file. The Python reference
     of :func:`sort_lines`.
     """
-    import heapq
-
     runs = []
     with src.open("rb") as fh:
         while batch := list(itertools.islice(fh, SORT_RUN)):
             run = scratch / f"run-{len(runs)}.nt"
             run.write_bytes(b"".join(sorted(set(batch))))
             runs.append(run)
+    _merge_runs(runs, out)
+    for run in runs:
+        run.unlink()
+
+
+def _merge_runs(runs: list[Path], out: Path) -> None:
+    """Merge files of sorted lines as streams into ``out``, each line once (the Python ``sort -m -u``)."""
+    import heapq
+
     handles = [r.open("rb") for r in runs]
     try:
         with out.open("wb") as fh:  # groupby keeps one of each run of equal lines
@@ -1460,8 +1571,6 @@ def merge_sort_lines(src: Path, out: Path, scratch: Path) -> None:
     finally:
         for h in handles:
             h.close()
-    for run in runs:
-        run.unlink()
 
 
 def _with_sorted_prefixes(body: Path, out: Path) -> None:
@@ -1519,7 +1628,12 @@ class Reasoning:
             return (Path(tmp) / REASONED_FILE).read_bytes()
 
     def write_reasoned(self, path: Path) -> None:
-        """jakdm-reasoned.ttl to ``path``, streamed: the file is re-read and sorted file to file (:func:`write_sorted_turtle`)."""
+        """jakdm-reasoned.ttl to ``path``, streamed (:func:`write_sorted_turtle`): the inferred lines merged into the
+        asserted ones that sort(1) sorted in the background (:func:`read_asserted`), else the file re-read and sorted."""
+        if self.asserted.sorted_lines is not None:
+            write_sorted_turtle(map(_oxigraph_triple, self.inferred_triples), self.prefixes, path,
+                                merge_with=self.asserted.sorted_lines.result())
+            return
         asserted = map(attrgetter("triple"), self.asserted.reread())  # C-level: no Python frame per quad
         write_sorted_turtle(itertools.chain(asserted, map(_oxigraph_triple, self.inferred_triples)), self.prefixes, path)
 
@@ -1650,17 +1764,25 @@ def reason_file(in_path: Path, out_dir: Path, ontology_files: list[Path] | None 
     step = progress or _quiet
     onto = load_ontology(ontology_files)
     check_java()  # before reading a large graph: a missing Java is known in a millisecond
-    t = time.perf_counter()
-    with step(f"read {display_path(Path(in_path))}"):
-        asserted = read_asserted(Path(in_path), read_predicates(Schema.of(onto)))
-    read = time.perf_counter() - t
-    result = reason_dataset(asserted, onto, progress, single, release=True)
-    result.timings["read"] = read
-    t = time.perf_counter()
-    with step(f"write {INFERRED_FILE} and {REASONED_FILE}"), atomic_outputs(Path(out_dir)) as stage:
-        stage(INFERRED_FILE, result.inferred_turtle())
-        result.write_reasoned(stage.path(REASONED_FILE))
-    result.timings["write"] = time.perf_counter() - t
+    # scratch beside the outputs (the same disk) when their directory exists: the asserted lines and their sort
+    scratch = Path(tempfile.mkdtemp(prefix=".reason-", dir=out_dir if Path(out_dir).is_dir() else None))
+    asserted = None
+    try:
+        t = time.perf_counter()
+        with step(f"read {display_path(Path(in_path))}"):
+            asserted = read_asserted(Path(in_path), read_predicates(Schema.of(onto)), scratch)
+        read = time.perf_counter() - t
+        result = reason_dataset(asserted, onto, progress, single, release=True)
+        result.timings["read"] = read
+        t = time.perf_counter()
+        with step(f"write {INFERRED_FILE} and {REASONED_FILE}"), atomic_outputs(Path(out_dir)) as stage:
+            stage(INFERRED_FILE, result.inferred_turtle())
+            result.write_reasoned(stage.path(REASONED_FILE))
+        result.timings["write"] = time.perf_counter() - t
+    finally:
+        if asserted is not None and asserted.sorted_lines is not None:
+            asserted.sorted_lines.cancel()
+        shutil.rmtree(scratch, ignore_errors=True)
     result.paths = {"inferred": Path(out_dir) / INFERRED_FILE, "reasoned": Path(out_dir) / REASONED_FILE}
     return result
 
