@@ -1524,7 +1524,9 @@ class BackgroundSort:
 
     def __init__(self, src: Path, out: Path, scratch: Path):
         self.src, self.out, self.scratch = src, out, scratch
-        self.process = _start_sort(["-u", "-T", str(scratch), "-o", str(out), str(src)])
+        # one thread: the stage's own process needs the other core meanwhile (a sort(1) without --parallel fails,
+        # and the Python merge takes over)
+        self.process = _start_sort(["-u", "--parallel=1", "-T", str(scratch), "-o", str(out), str(src)])
         self.done = False
 
     def result(self) -> Path:
