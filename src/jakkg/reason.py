@@ -285,7 +285,8 @@ Step = Callable[[str], AbstractContextManager[Any]]  # jakkg.progress.step: a co
 Source = Graph | Asserted  # an rdflib Graph or Dataset (tests, library use) or the store `jakkg reason` reads
 
 
-def read_asserted(path: Path, keep: Iterable[URIRef] | None = None, scratch: Path | None = None) -> Asserted:
+def read_asserted(path: Path, keep: Iterable[URIRef] | None = None, scratch: Path | None = None,
+                  types: Iterable[URIRef] | None = None) -> Asserted:
     """Load a built graph file with Oxigraph; with ``keep``, only the triples with those predicates.
 
     The file is parsed once: Oxigraph writes every triple as N-Triples to
@@ -298,7 +299,10 @@ def read_asserted(path: Path, keep: Iterable[URIRef] | None = None, scratch: Pat
     store of the merged triples answers them as one of the quads does.
     ``keep`` (:func:`read_predicates`) leaves out what no query of this
     stage asks for (quotes, statistics, provenance): half the triples, and
-    half the store's memory. Without ``scratch``, the lines go to a
+    half the store's memory; ``types`` (:func:`read_types`) keeps of the
+    rdf:type triples only those the queries use (not the claims'
+    annotation, selector and nanopublication types: a fifth of the rest).
+    Without ``scratch``, the lines go to a
     temporary directory and nothing is sorted.
     A missing file, an unknown suffix or a file Oxigraph refuses goes to
     :func:`jakkg.validate.read_dataset`, the command line's one reader, so
@@ -321,7 +325,7 @@ def read_asserted(path: Path, keep: Iterable[URIRef] | None = None, scratch: Pat
     try:
         ox.serialize(map(attrgetter("triple"), parser), output=str(lines), format=ox.RdfFormat.N_TRIPLES)
         ordered = BackgroundSort(lines, work / "asserted-sorted.nt", work) if scratch else None
-        store = load_lines(lines, keep, work)
+        store = load_lines(lines, keep, work, types)
     except (SyntaxError, ValueError, OSError):
         return as_asserted(read_dataset(path))
     finally:
@@ -333,8 +337,9 @@ def read_asserted(path: Path, keep: Iterable[URIRef] | None = None, scratch: Pat
 LOAD_BLOCK = 32 << 20  # bytes of N-Triples filtered at a time by load_lines
 
 
-def load_lines(lines: Path, keep: Iterable[URIRef] | None, scratch: Path) -> Any:
-    """An Oxigraph store of the N-Triples lines of ``lines`` whose predicate is in ``keep`` (all without ``keep``).
+def load_lines(lines: Path, keep: Iterable[URIRef] | None, scratch: Path, types: Iterable[URIRef] | None = None) -> Any:
+    """An Oxigraph store of the N-Triples lines of ``lines`` whose predicate is in ``keep`` (all without ``keep``),
+    and of the rdf:type lines only those whose class is in ``types`` (all without ``types``).
 
     A line is ``subject predicate object .`` with one space after the
     subject, which (an IRI or a blank node label, as Oxigraph writes them)
@@ -350,24 +355,33 @@ def load_lines(lines: Path, keep: Iterable[URIRef] | None, scratch: Path) -> Any
         store.bulk_load(path=str(lines), format=ox.RdfFormat.N_TRIPLES)
         return store
     wanted = {f"<{p}>".encode() for p in keep}
+    classes = None if types is None else {f"<{c}>".encode() for c in types}
     kept = scratch / "kept.nt"
     with lines.open("rb") as src, kept.open("wb") as dst:
         pending = b""
         while block := src.read(LOAD_BLOCK):
             pending += block
             end = pending.rfind(b"\n") + 1
-            dst.write(_with_predicates(pending[:end], wanted))
+            dst.write(_with_predicates(pending[:end], wanted, classes))
             pending = pending[end:]
-        dst.write(_with_predicates(pending, wanted))
+        dst.write(_with_predicates(pending, wanted, classes))
     store.bulk_load(path=str(kept), format=ox.RdfFormat.N_TRIPLES)
     kept.unlink()
     return store
 
 
-def _with_predicates(block: bytes, wanted: set[bytes]) -> bytes:
-    """The whole lines of ``block`` whose second space-separated field is in ``wanted`` (empty lines dropped)."""
-    kept = [row for row in block.split(b"\n") if row and row.split(b" ", 2)[1] in wanted]
+def _with_predicates(block: bytes, wanted: set[bytes], types: set[bytes] | None) -> bytes:
+    """The whole lines of ``block`` whose predicate (second field) is in ``wanted``, rdf:type lines only with an
+    object in ``types`` when given (empty lines dropped)."""
+    if types is None:
+        kept = [row for row in block.split(b"\n") if row and row.split(b" ", 2)[1] in wanted]
+    else:
+        kept = [row for row in block.split(b"\n") if row and (f := row.split(b" ", 2))[1] in wanted
+                and (f[1] != RDF_TYPE_TERM or f[2][:-2] in types)]  # f[2] is "<object> ."
     return b"\n".join(kept) + b"\n" if kept else b""
+
+
+RDF_TYPE_TERM = f"<{RDF.type}>".encode()
 
 
 def as_asserted(source: Source) -> Asserted:
@@ -495,6 +509,13 @@ def entity_facts(source: Source, schema: Schema) -> Facts:
 def _individual(var: str, categories: str) -> str:
     """A SPARQL pattern: ``?var`` is an IRI typed with one of ``categories`` (a VALUES body), once per category."""
     return f"VALUES ?c{var} {{ {categories} }} ?{var} a ?c{var} FILTER isIRI(?{var})"
+
+
+def read_types(schema: Schema) -> set[URIRef]:
+    """The classes whose rdf:type triples the queries of this stage use: the categories (``?s a ?cat``) and the
+    ontology's classes (the types of an individual that :func:`entity_facts` keeps); other types (of claims,
+    quotes, selectors) never reach an answer."""
+    return set(schema.categories) | set(schema.classes)
 
 
 def read_predicates(schema: Schema) -> set[URIRef]:
@@ -1782,7 +1803,8 @@ def reason_file(in_path: Path, out_dir: Path, ontology_files: list[Path] | None 
     try:
         t = time.perf_counter()
         with step(f"read {display_path(Path(in_path))}"):
-            asserted = read_asserted(Path(in_path), read_predicates(Schema.of(onto)), scratch)
+            schema = Schema.of(onto)
+            asserted = read_asserted(Path(in_path), read_predicates(schema), scratch, read_types(schema))
         read = time.perf_counter() - t
         result = reason_dataset(asserted, onto, progress, single, release=True)
         result.timings["read"] = read
