@@ -261,7 +261,10 @@ class Asserted:
 
     Oxigraph parses about 1M triples/s where rdflib parses about 35k/s, and
     answers each of the few graph-wide queries below in one pass, so reading
-    the claims costs little next to HermiT even at 100k claims.
+    the claims costs little next to HermiT even at 100k claims. From
+    :func:`read_asserted` the store holds the file's triples, merged, in
+    its default graph; from :func:`as_asserted` the quads: the queries ask
+    the union of the graphs and collect sets, so both answer the same.
     """
 
     store: Any  # pyoxigraph.Store; pyoxigraph is imported where used (start-up time of the CLI)
