@@ -177,3 +177,17 @@ def test_no_scratch_is_left_after_success_or_a_contradiction(mechanism_build: Pa
     assert result.exit_code == 1, result.output
     assert (out / reason.REASONED_FILE).read_text(encoding="utf-8") == "previous\n"
     assert sorted(p.name for p in out.iterdir()) == [reason.REASONED_FILE]
+
+
+def test_a_graph_oxigraph_refuses_is_one_line_naming_file_and_line(tmp_path: Path) -> None:
+    """The one parse writes lines to scratch as it goes; a syntax error on line 3 still gives the command line's
+    one-line error (file and line), exit 2, and neither scratch nor outputs."""
+    bad = tmp_path / "bad.trig"
+    bad.write_text('@prefix ex: <http://example.org/> .\nex:g { ex:a ex:p ex:b . }\nex:g2 { ex:a ex:p "open . }\n',
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run_cli("reason", "--in", bad, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [f"error: {bad}:3: cannot parse as trig: newline found in string literal"]
+    assert not list(out.iterdir())

@@ -324,13 +324,17 @@ def read_asserted(path: Path, keep: Iterable[URIRef] | None = None, scratch: Pat
 
     work = scratch or Path(tempfile.mkdtemp(prefix="jakkg-read-"))
     lines = work / "asserted.nt"
-    parser = reread()
+    parser, ordered = reread(), None
     try:
         ox.serialize(map(attrgetter("triple"), parser), output=str(lines), format=ox.RdfFormat.N_TRIPLES)
         ordered = BackgroundSort(lines, work / "asserted-sorted.nt", work) if scratch else None
         store = load_lines(lines, keep, work, types)
-    except (SyntaxError, ValueError, OSError):
-        return as_asserted(read_dataset(path))
+    except BaseException as exc:  # the sort must not outlive a failed read
+        if ordered is not None:
+            ordered.cancel()
+        if isinstance(exc, (SyntaxError, ValueError, OSError)):
+            return as_asserted(read_dataset(path))
+        raise
     finally:
         if scratch is None:
             shutil.rmtree(work, ignore_errors=True)
