@@ -41,13 +41,16 @@ Patients and cohorts: bounded by their kinds, not by papers
     papers) goes to one run too: there a second JVM costs more than it saves.
 
 Reading and writing
-    The built graph is read by Oxigraph (pyoxigraph, about 1M triples/s),
-    keeping the quads whose predicates the stage queries (half of them), and
-    the facts come from a few graph-wide SELECT DISTINCT queries; the store
-    is freed before HermiT runs. The outputs are written by Oxigraph from
-    the file, re-read, sorted in runs of bounded size merged as streams
-    (:func:`write_sorted_turtle`). rdflib only holds the ontology and the
-    input of HermiT.
+    The built graph is parsed once, by Oxigraph (pyoxigraph, about 1M
+    triples/s), into N-Triples lines in a scratch file; the lines whose
+    predicates the stage queries (half of them) are bulk-loaded into a
+    store, and the facts come from a few graph-wide SELECT DISTINCT
+    queries; the store is freed before HermiT runs. Meanwhile
+    ``LC_ALL=C sort -u`` sorts all the lines file to file in bounded memory,
+    in its own process, and jakdm-reasoned.ttl merges the inferred lines
+    into its result (:func:`read_asserted`, :func:`write_sorted_turtle`; a
+    Python merge of sorted runs without sort(1)). rdflib only holds the
+    ontology and the input of HermiT.
 
 The consistency check stays linear
     Cohorts with different ids are different cohorts. Said with one
@@ -88,6 +91,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import os
 import re
 import shutil
 import subprocess
@@ -98,6 +102,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from itertools import combinations
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -256,7 +261,10 @@ class Asserted:
 
     Oxigraph parses about 1M triples/s where rdflib parses about 35k/s, and
     answers each of the few graph-wide queries below in one pass, so reading
-    the claims costs little next to HermiT even at 100k claims.
+    the claims costs little next to HermiT even at 100k claims. From
+    :func:`read_asserted` the store holds the file's triples, merged, in
+    its default graph; from :func:`as_asserted` the quads: the queries ask
+    the union of the graphs and collect sets, so both answer the same.
     """
 
     store: Any  # pyoxigraph.Store; pyoxigraph is imported where used (start-up time of the CLI)
@@ -264,6 +272,9 @@ class Asserted:
     # The quads exactly as written, read again: the store keeps values, not every datatype
     # ("1"^^xsd:positiveInteger comes back as xsd:integer), and the output must not change them.
     reread: Callable[[], Iterable[Any]]
+    # Every triple of the file as sorted N-Triples lines, each once, when read_asserted wrote them
+    # (sort(1) works on them in the background while the stage reasons): what jakdm-reasoned.ttl merges.
+    sorted_lines: BackgroundSort | None = None
 
     def select(self, query: str) -> list[Any]:
         """Solutions of a SELECT over the union of all graphs (claims live in named graphs)."""
@@ -277,13 +288,25 @@ Step = Callable[[str], AbstractContextManager[Any]]  # jakkg.progress.step: a co
 Source = Graph | Asserted  # an rdflib Graph or Dataset (tests, library use) or the store `jakkg reason` reads
 
 
-def read_asserted(path: Path, keep: Iterable[URIRef] | None = None) -> Asserted:
-    """Load a built graph file with Oxigraph; with ``keep``, only the quads with those predicates.
+def read_asserted(path: Path, keep: Iterable[URIRef] | None = None, scratch: Path | None = None,
+                  types: Iterable[URIRef] | None = None) -> Asserted:
+    """Load a built graph file with Oxigraph; with ``keep``, only the triples with those predicates.
 
+    The file is parsed once: Oxigraph writes every triple as N-Triples to
+    ``scratch`` (named graphs merged; a ``map`` over the parser keeps the
+    iteration in C, no Python frame per quad), the lines whose predicate is
+    kept are loaded into the store's default graph in one bulk load
+    (:func:`load_lines`), and sort(1) starts on the whole file in the
+    background for jakdm-reasoned.ttl (:attr:`Asserted.sorted_lines`).
+    The stage's queries ask the union of the graphs and collect sets, so a
+    store of the merged triples answers them as one of the quads does.
     ``keep`` (:func:`read_predicates`) leaves out what no query of this
-    stage asks for (quotes, statistics, provenance): half the quads, and
-    half the store's memory (about 1.2 GB at 100k claims); the output is
-    written from the file, re-read, not from the store.
+    stage asks for (quotes, statistics, provenance): half the triples, and
+    half the store's memory; ``types`` (:func:`read_types`) keeps of the
+    rdf:type triples only those the queries use (not the claims'
+    annotation, selector and nanopublication types: a fifth of the rest).
+    Without ``scratch``, the lines go to a
+    temporary directory and nothing is sorted.
     A missing file, an unknown suffix or a file Oxigraph refuses goes to
     :func:`jakkg.validate.read_dataset`, the command line's one reader, so
     the error names file, line and reason as everywhere else (and a file
@@ -299,14 +322,73 @@ def read_asserted(path: Path, keep: Iterable[URIRef] | None = None) -> Asserted:
     def reread() -> Any:
         return ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt), base_iri=path.resolve().as_uri())
 
-    parser = reread()
-    store = ox.Store()
-    wanted = {ox.NamedNode(str(p)) for p in keep} if keep is not None else None
+    work = scratch or Path(tempfile.mkdtemp(prefix="jakkg-read-"))
+    lines = work / "asserted.nt"
+    parser, ordered = reread(), None
     try:
-        store.bulk_extend(parser if wanted is None else (q for q in parser if q.predicate in wanted))
-    except (SyntaxError, ValueError, OSError):
-        return as_asserted(read_dataset(path))
-    return Asserted(store, sorted((p, URIRef(ns)) for p, ns in parser.prefixes.items() if p), reread)
+        ox.serialize(map(attrgetter("triple"), parser), output=str(lines), format=ox.RdfFormat.N_TRIPLES)
+        ordered = BackgroundSort(lines, work / "asserted-sorted.nt", work) if scratch else None
+        store = load_lines(lines, keep, work, types)
+    except BaseException as exc:  # the sort must not outlive a failed read
+        if ordered is not None:
+            ordered.cancel()
+        if isinstance(exc, (SyntaxError, ValueError, OSError)):
+            return as_asserted(read_dataset(path))
+        raise
+    finally:
+        if scratch is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return Asserted(store, sorted((p, URIRef(ns)) for p, ns in parser.prefixes.items() if p), reread, ordered)
+
+
+LOAD_BLOCK = 32 << 20  # bytes of N-Triples filtered at a time by load_lines
+
+
+def load_lines(lines: Path, keep: Iterable[URIRef] | None, scratch: Path, types: Iterable[URIRef] | None = None) -> Any:
+    """An Oxigraph store of the N-Triples lines of ``lines`` whose predicate is in ``keep`` (all without ``keep``),
+    and of the rdf:type lines only those whose class is in ``types`` (all without ``types``).
+
+    A line is ``subject predicate object .`` with one space after the
+    subject, which (an IRI or a blank node label, as Oxigraph writes them)
+    has none inside: the predicate is the second space-separated field.
+    The kept lines are filtered in blocks of LOAD_BLOCK bytes into one file
+    that Oxigraph loads in one bulk load: one load, so a blank node keeps
+    one identity (each load gives blank nodes fresh names).
+    """
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    if keep is None:
+        store.bulk_load(path=str(lines), format=ox.RdfFormat.N_TRIPLES)
+        return store
+    wanted = {f"<{p}>".encode() for p in keep}
+    classes = None if types is None else {f"<{c}>".encode() for c in types}
+    kept = scratch / "kept.nt"
+    with lines.open("rb") as src, kept.open("wb") as dst:
+        pending = b""
+        while block := src.read(LOAD_BLOCK):
+            pending += block
+            end = pending.rfind(b"\n") + 1
+            dst.write(_with_predicates(pending[:end], wanted, classes))
+            pending = pending[end:]
+        dst.write(_with_predicates(pending, wanted, classes))
+    store.bulk_load(path=str(kept), format=ox.RdfFormat.N_TRIPLES)
+    kept.unlink()
+    return store
+
+
+def _with_predicates(block: bytes, wanted: set[bytes], types: set[bytes] | None) -> bytes:
+    """The whole lines of ``block`` whose predicate (second field) is in ``wanted``, rdf:type lines only with an
+    object in ``types`` when given (empty lines dropped)."""
+    if types is None:
+        kept = [row for row in block.split(b"\n") if row and row.split(b" ", 2)[1] in wanted]
+    else:
+        kept = [row for row in block.split(b"\n") if row and (f := row.split(b" ", 2))[1] in wanted
+                and (f[1] != RDF_TYPE_TERM or f[2][:-2] in types)]  # f[2] is "<object> ."
+    return b"\n".join(kept) + b"\n" if kept else b""
+
+
+RDF_TYPE_TERM = f"<{RDF.type}>".encode()
 
 
 def as_asserted(source: Source) -> Asserted:
@@ -391,8 +473,9 @@ def entity_facts(source: Source, schema: Schema) -> Facts:
     """Collect entity types, entity-entity triples and constrained data values.
 
     Five graph-wide SELECT DISTINCT queries: the claims' thousands of copies
-    of one entity-level triple come back as one row, so what Python handles
-    follows the distinct facts (the entity vocabulary), not the claims.
+    of one entity-level triple come back as one row, and triples about
+    claims are filtered out in the store, so what Python handles follows the
+    distinct facts (the entity vocabulary), not the claims.
     Data values come from the store, which keeps the value and may name a
     wider datatype ("5"^^xsd:nonNegativeInteger as xsd:integer): the same
     data value for OWL 2, so HermiT concludes the same.
@@ -412,18 +495,34 @@ def entity_facts(source: Source, schema: Schema) -> Facts:
         rows = asserted.select(f"SELECT DISTINCT ?s ?v WHERE {{ VALUES ?cat {{ {categories} }} ?s a ?cat ; <{pred}> ?v }}")
         for row in sorted(rows, key=lambda r: (str(r["s"]), r["v"].value), reverse=True):  # the smallest value wins
             target[URIRef(row["s"].value)] = row["v"].value
+    # the joins keep the rows about individuals (IRIs of a category) in the store: the claim-level rows (ten times
+    # more, a million at 100k claims) would each become a Python object only to be dropped
     props = _values(schema.object_properties)
-    for row in asserted.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {props} }} ?s ?p ?o }}"):
+    for row in asserted.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {_individual('s', categories)} VALUES ?p {{ {props} }} "
+                               f"?s ?p ?o . {_individual('o', categories)} }}"):
         if row["s"] in named and row["o"] in named:
             f.relations.add(tuple(_rdflib_term(row[v]) for v in ("s", "p", "o")))  # type: ignore[arg-type]
     props = _values(schema.data_properties)
-    for row in asserted.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {props} }} ?s ?p ?o FILTER isLiteral(?o) }}"):
+    for row in asserted.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {_individual('s', categories)} VALUES ?p {{ {props} }} "
+                               f"?s ?p ?o FILTER isLiteral(?o) }}"):
         if row["s"] not in named:
             continue
         s, p, o = (_rdflib_term(row[v]) for v in ("s", "p", "o"))
         if o.datatype is None or o.datatype in OWL2_DATATYPES:  # type: ignore[union-attr]
             f.values.add((s, p, o))  # type: ignore[arg-type]
     return f
+
+
+def _individual(var: str, categories: str) -> str:
+    """A SPARQL pattern: ``?var`` is an IRI typed with one of ``categories`` (a VALUES body), once per category."""
+    return f"VALUES ?c{var} {{ {categories} }} ?{var} a ?c{var} FILTER isIRI(?{var})"
+
+
+def read_types(schema: Schema) -> set[URIRef]:
+    """The classes whose rdf:type triples the queries of this stage use: the categories (``?s a ?cat``) and the
+    ontology's classes (the types of an individual that :func:`entity_facts` keeps); other types (of claims,
+    quotes, selectors) never reach an answer."""
+    return set(schema.categories) | set(schema.classes)
 
 
 def read_predicates(schema: Schema) -> set[URIRef]:
@@ -1367,7 +1466,9 @@ def inferred_triples(new: Iterable[Triple], profiles: list[TargetProfile], entai
     return out
 
 
-SORT_RUN = 200_000  # triples sorted in memory at a time (about 150 MB with their objects and lines)
+SORT_RUN = 200_000  # lines the Python merge sorts in memory at a time (about 60 MB), when there is no sort(1)
+SORT_MEMORY = "512M"  # sort(1)'s buffer (-S): past it, its sorted runs spill to scratch files and are merged
+SORT_COMMAND = "sort"  # the external sort (GNU coreutils); None or missing: the Python merge
 
 
 def sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str]) -> bytes:
@@ -1378,45 +1479,33 @@ def sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str]) -> bytes:
         return out.read_bytes()
 
 
-def write_sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str], out: Path) -> None:
+def write_sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str], out: Path,
+                        merge_with: Path | None = None) -> None:
     """Write Turtle of pyoxigraph triples to ``out``, sorted by N-Triples line, each triple once.
 
     Sorting groups each subject's triples, which the serializer writes as one
     block, and makes the file byte-identical for the same set. The set can
-    be the whole corpus (6M triples at 100k claims), so it is sorted in
-    runs of SORT_RUN N-Triples lines, each run written to a scratch file,
-    and the runs are merged as streams: memory stays that of one run, not of
-    the corpus (a set of 6M triple objects with their sort keys took
-    several GB). Oxigraph writes the lines (1M triples/s), parses the merged
-    file and serializes it as Turtle, streaming. The order equals sorting
-    the triples by ``str``: a line is that text plus " .", and " " sorts
-    before every character that can continue a term.
+    be the whole corpus (6M triples at 100k claims), so nothing holds it:
+    Oxigraph writes the triples as N-Triples to a scratch file (the
+    iteration stays in C when ``triples`` is a ``map`` over a parser), the
+    lines are sorted and deduplicated file to file (:func:`sort_lines`, in
+    bounded memory), merged with ``merge_with`` (a file of lines already
+    sorted so, such as :attr:`Asserted.sorted_lines`) and Oxigraph parses
+    the result and serializes it as Turtle, streaming. The order equals
+    sorting the triples by ``str``: a line is that text plus " .", and " "
+    sorts before every character that can continue a term.
     """
-    import heapq
-
     import pyoxigraph as ox
 
     scratch = Path(tempfile.mkdtemp(prefix=".sort-", dir=out.parent))
     try:
-        runs = []
-        for i, batch in enumerate(_batched(triples, SORT_RUN)):
-            lines = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
-            run = scratch / f"run-{i}.nt"
-            run.write_bytes(b"".join(sorted(set(lines))))
-            runs.append(run)
-        if not runs:  # no triples: an empty file to parse
-            runs.append(scratch / "run-0.nt")
-            runs[0].write_bytes(b"")
-        merged = runs[0] if len(runs) == 1 else scratch / "merged.nt"
-        handles = [r.open("rb") for r in runs] if len(runs) > 1 else []
-        try:
-            if handles:
-                with merged.open("wb") as fh:  # groupby keeps one of each run of equal lines
-                    fh.writelines(line for line, _ in itertools.groupby(heapq.merge(*handles)))
-        finally:
-            for h in handles:
-                h.close()
-        body = scratch / "body.ttl"
+        lines, merged, body = scratch / "triples.nt", scratch / "sorted.nt", scratch / "body.ttl"
+        ox.serialize(triples, output=str(lines), format=ox.RdfFormat.N_TRIPLES)
+        sort_lines(lines, merged, scratch)
+        lines.unlink()
+        if merge_with is not None:
+            merge_sorted_lines([merge_with, merged], lines, scratch)
+            merged = lines
         ox.serialize(ox.parse(path=str(merged), format=ox.RdfFormat.N_TRIPLES), output=str(body),
                      format=ox.RdfFormat.TURTLE, prefixes=prefixes)
         _with_sorted_prefixes(body, out)
@@ -1424,11 +1513,104 @@ def write_sorted_turtle(triples: Iterable[Any], prefixes: dict[str, str], out: P
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    """Lists of ``size`` items (itertools.batched arrives in Python 3.12)."""
-    it = iter(items)
-    while batch := list(itertools.islice(it, size)):
-        yield batch
+def sort_lines(src: Path, out: Path, scratch: Path) -> None:
+    """Write the lines of ``src`` to ``out`` sorted as bytes, each line once (``LC_ALL=C sort -u``).
+
+    sort(1) is the field's external sort: C-speed comparisons, its own runs
+    on disk past SORT_MEMORY, two threads. In the C locale it compares
+    lines as unsigned bytes, which is Python's ``bytes`` order, so it gives
+    the bytes of :func:`merge_sort_lines`, the reference used when there is
+    no sort(1) or it fails (the tests compare the two).
+    """
+    if not _sorted_by_command(["-u", "-T", str(scratch), "-o", str(out), str(src)]):
+        merge_sort_lines(src, out, scratch)
+
+
+def merge_sorted_lines(sources: list[Path], out: Path, scratch: Path) -> None:
+    """Merge files of lines each sorted and deduplicated as bytes into ``out``, each line once (``sort -m -u``)."""
+    if not _sorted_by_command(["-m", "-u", "-T", str(scratch), "-o", str(out), *map(str, sources)]):
+        _merge_runs(sources, out)
+
+
+def _start_sort(args: list[str]) -> subprocess.Popen[bytes] | None:
+    """sort(1) with ``args`` in the C locale, started; None when there is no sort(1) to start."""
+    command = shutil.which(SORT_COMMAND) if SORT_COMMAND else None
+    if command is None:
+        return None
+    try:
+        return subprocess.Popen([command, "-S", SORT_MEMORY, *args], env={**os.environ, "LC_ALL": "C"},
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
+
+
+def _sorted_by_command(args: list[str]) -> bool:
+    """Run sort(1) with ``args``; False when it is missing or fails (the caller falls back to Python)."""
+    process = _start_sort(args)
+    return process is not None and process.wait() == 0
+
+
+class BackgroundSort:
+    """``LC_ALL=C sort -u`` of a file, started at once in its own process and awaited when the result is needed.
+
+    `jakkg reason` starts it on the asserted triples as soon as they are
+    read, so it runs beside the store's loading, the queries and HermiT, and
+    the reasoned file then merges only the inferred lines into its result.
+    Without sort(1), or when it fails, :meth:`result` sorts with the Python
+    reference (:func:`merge_sort_lines`).
+    """
+
+    def __init__(self, src: Path, out: Path, scratch: Path):
+        self.src, self.out, self.scratch = src, out, scratch
+        # one thread: the stage's own process needs the other core meanwhile (a sort(1) without --parallel fails,
+        # and the Python merge takes over)
+        self.process = _start_sort(["-u", "--parallel=1", "-T", str(scratch), "-o", str(out), str(src)])
+        self.done = False
+
+    def result(self) -> Path:
+        """The sorted file, once sort(1) has written it (the unsorted lines are then removed)."""
+        if not self.done:
+            if self.process is None or self.process.wait() != 0:
+                merge_sort_lines(self.src, self.out, self.scratch)
+            self.src.unlink(missing_ok=True)
+            self.done = True
+        return self.out
+
+    def cancel(self) -> None:
+        """Stop sort(1) if it still runs (the stage failed: its result will not be used)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def merge_sort_lines(src: Path, out: Path, scratch: Path) -> None:
+    """The lines of ``src`` sorted as bytes into ``out``, each once: runs of SORT_RUN lines merged as streams.
+
+    Memory stays that of one run, not of the file. The Python reference
+    of :func:`sort_lines`.
+    """
+    runs = []
+    with src.open("rb") as fh:
+        while batch := list(itertools.islice(fh, SORT_RUN)):
+            run = scratch / f"run-{len(runs)}.nt"
+            run.write_bytes(b"".join(sorted(set(batch))))
+            runs.append(run)
+    _merge_runs(runs, out)
+    for run in runs:
+        run.unlink()
+
+
+def _merge_runs(runs: list[Path], out: Path) -> None:
+    """Merge files of sorted lines as streams into ``out``, each line once (the Python ``sort -m -u``)."""
+    import heapq
+
+    handles = [r.open("rb") for r in runs]
+    try:
+        with out.open("wb") as fh:  # groupby keeps one of each run of equal lines
+            fh.writelines(line for line, _ in itertools.groupby(heapq.merge(*handles)))
+    finally:
+        for h in handles:
+            h.close()
 
 
 def _with_sorted_prefixes(body: Path, out: Path) -> None:
@@ -1486,8 +1668,13 @@ class Reasoning:
             return (Path(tmp) / REASONED_FILE).read_bytes()
 
     def write_reasoned(self, path: Path) -> None:
-        """jakdm-reasoned.ttl to ``path``, streamed: the file is re-read and sorted in runs (:func:`write_sorted_turtle`)."""
-        asserted = (q.triple for q in self.asserted.reread())
+        """jakdm-reasoned.ttl to ``path``, streamed (:func:`write_sorted_turtle`): the inferred lines merged into the
+        asserted ones that sort(1) sorted in the background (:func:`read_asserted`), else the file re-read and sorted."""
+        if self.asserted.sorted_lines is not None:
+            write_sorted_turtle(map(_oxigraph_triple, self.inferred_triples), self.prefixes, path,
+                                merge_with=self.asserted.sorted_lines.result())
+            return
+        asserted = map(attrgetter("triple"), self.asserted.reread())  # C-level: no Python frame per quad
         write_sorted_turtle(itertools.chain(asserted, map(_oxigraph_triple, self.inferred_triples)), self.prefixes, path)
 
     @property
@@ -1617,17 +1804,26 @@ def reason_file(in_path: Path, out_dir: Path, ontology_files: list[Path] | None 
     step = progress or _quiet
     onto = load_ontology(ontology_files)
     check_java()  # before reading a large graph: a missing Java is known in a millisecond
-    t = time.perf_counter()
-    with step(f"read {display_path(Path(in_path))}"):
-        asserted = read_asserted(Path(in_path), read_predicates(Schema.of(onto)))
-    read = time.perf_counter() - t
-    result = reason_dataset(asserted, onto, progress, single, release=True)
-    result.timings["read"] = read
-    t = time.perf_counter()
-    with step(f"write {INFERRED_FILE} and {REASONED_FILE}"), atomic_outputs(Path(out_dir)) as stage:
-        stage(INFERRED_FILE, result.inferred_turtle())
-        result.write_reasoned(stage.path(REASONED_FILE))
-    result.timings["write"] = time.perf_counter() - t
+    # scratch beside the outputs (the same disk) when their directory exists: the asserted lines and their sort
+    scratch = Path(tempfile.mkdtemp(prefix=".reason-", dir=out_dir if Path(out_dir).is_dir() else None))
+    asserted = None
+    try:
+        t = time.perf_counter()
+        with step(f"read {display_path(Path(in_path))}"):
+            schema = Schema.of(onto)
+            asserted = read_asserted(Path(in_path), read_predicates(schema), scratch, read_types(schema))
+        read = time.perf_counter() - t
+        result = reason_dataset(asserted, onto, progress, single, release=True)
+        result.timings["read"] = read
+        t = time.perf_counter()
+        with step(f"write {INFERRED_FILE} and {REASONED_FILE}"), atomic_outputs(Path(out_dir)) as stage:
+            stage(INFERRED_FILE, result.inferred_turtle())
+            result.write_reasoned(stage.path(REASONED_FILE))
+        result.timings["write"] = time.perf_counter() - t
+    finally:
+        if asserted is not None and asserted.sorted_lines is not None:
+            asserted.sorted_lines.cancel()
+        shutil.rmtree(scratch, ignore_errors=True)
     result.paths = {"inferred": Path(out_dir) / INFERRED_FILE, "reasoned": Path(out_dir) / REASONED_FILE}
     return result
 
