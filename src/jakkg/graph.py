@@ -104,23 +104,28 @@ DECIMAL_TYPES = {XSD + "decimal", XSD + "double", XSD + "float"}
 STUDY_PROPERTIES = {RDFS_NS + "label": "label", BIBO + "doi": "doi", DCTERMS + "bibliographicCitation": "citation"}
 
 
-def _values(properties: dict[str, str]) -> str:
-    return " ".join(f"<{p}>" for p in properties)
+def _one_of(properties: dict[str, str]) -> str:
+    """A FILTER keeping ``?p`` to ``properties``.
+
+    A FILTER rather than a VALUES block: Oxigraph joins VALUES with every
+    row of ``?s ?p ?o``, and the claims query took three to four times as
+    long that way (1.1 s against 0.3 s at 10k claims), for the same rows.
+    """
+    return "FILTER(?p IN (" + ", ".join(f"<{p}>" for p in properties) + "))"
 
 
 # Every property of every claim, one row per (claim, property, value): grouped by claim in Python.
 # A triple written in two named graphs comes twice; the grouping does not mind (it takes the
 # smallest value), and leaving out DISTINCT saves 40% of the query at 10k claims.
 CLAIMS_QUERY = PREFIXES + f"""
-SELECT ?claim ?p ?o WHERE {{ ?claim a jakkg:Claim ; ?p ?o . VALUES ?p {{ {_values(CLAIM_PROPERTIES)} }} }}
+SELECT ?claim ?p ?o WHERE {{ ?claim a jakkg:Claim ; ?p ?o . {_one_of(CLAIM_PROPERTIES)} }}
 """
 # Types, labels and status of everything a claim connects. The nodes are found first in a
 # subquery: joined with the UNION directly, Oxigraph took 12 s at 1,000 claims instead of 10 ms.
 NODES_QUERY = PREFIXES + f"""
 SELECT DISTINCT ?node ?p ?o WHERE {{
   {{ SELECT DISTINCT ?node WHERE {{ ?c a jakkg:Claim . {{ ?c rdf:subject ?node }} UNION {{ ?c rdf:object ?node }} }} }}
-  VALUES ?p {{ {_values(NODE_PROPERTIES)} }}
-  ?node ?p ?o .
+  ?node ?p ?o . {_one_of(NODE_PROPERTIES)}
 }}
 """
 QUOTES_QUERY = PREFIXES + """
@@ -138,7 +143,7 @@ ENTITY_IDS_QUERY = PREFIXES + """
 SELECT DISTINCT ?entity ?identifier WHERE { ?entity jakkg:curationKey ?key ; dcterms:identifier ?identifier }
 """
 STUDIES_QUERY = PREFIXES + f"""
-SELECT DISTINCT ?study ?p ?o WHERE {{ ?study a jakkg:Study ; ?p ?o . VALUES ?p {{ {_values(STUDY_PROPERTIES)} }} }}
+SELECT DISTINCT ?study ?p ?o WHERE {{ ?study a jakkg:Study ; ?p ?o . {_one_of(STUDY_PROPERTIES)} }}
 """
 
 
@@ -286,10 +291,16 @@ def project(store: Store, vocab: Any = None, style: GraphStyle | None = None) ->
 
 def _rows(store: Store, query: str) -> Iterator[tuple[str | None, ...]]:
     """The rows of a SELECT on the union of all graphs, each term as its IRI or lexical form (None when unbound)."""
-    result = store.query(query, use_default_graph_as_union=True)
-    width = len(result.variables)
-    for solution in result:
-        yield tuple(_value(solution[i]) for i in range(width))
+    for solution in store.query(query, use_default_graph_as_union=True):
+        yield tuple(map(_value, solution))
+
+
+@lru_cache(maxsize=1)
+def _decimal_types() -> frozenset[Any]:
+    """The decimal datatypes as Oxigraph terms, so a literal's datatype is looked up without making its IRI a string."""
+    from pyoxigraph import NamedNode
+
+    return frozenset(NamedNode(iri) for iri in DECIMAL_TYPES)
 
 
 def _value(term: Any) -> Any:
@@ -297,7 +308,7 @@ def _value(term: Any) -> Any:
     if term is None:
         return None
     datatype = getattr(term, "datatype", None)
-    if datatype is not None and datatype.value in DECIMAL_TYPES:
+    if datatype is not None and datatype in _decimal_types():
         return float(term.value)
     return term.value
 
