@@ -117,7 +117,7 @@ def static_subgraph(G: nx.MultiDiGraph, style: GraphStyle) -> tuple[nx.MultiDiGr
     """
     pop_layer = style.layer("cohort")
     H = G.copy()
-    pops = [n for n, d in G.nodes(data=True) if d["layer"] == pop_layer]
+    pops = {n for n, d in G.nodes(data=True) if d["layer"] == pop_layer}  # a set: looked up once per edge
     left_out_claims = sum(d["n_claims"] for u, v, d in G.edges(data=True) if u in pops or v in pops)
     H.remove_nodes_from(pops)
     orphans = [n for n in H if H.degree(n) == 0 and G.degree(n) > 0]
@@ -164,7 +164,7 @@ def strongest_subgraph(G: nx.MultiDiGraph, max_edges: int, max_nodes: int) -> tu
     for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: evidence_rank(*e)):
         if len(kept) == max_edges:
             break
-        if len(nodes | {u, v}) <= max_nodes:
+        if len(nodes) + len({u, v} - nodes) <= max_nodes:  # not nodes | {u, v}: a copy of the drawn nodes per edge
             kept.append((u, v, k))
             nodes.update((u, v))
     H = nx.MultiDiGraph(**G.graph)
