@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING, Any
 
 from .analytics import disagreements, drug_view, drugs
 from .export import atomic_outputs
-from .graph import GraphStyle, graph_style
+from .graph import GraphStyle, graph_style, without_gc
 from .layout import Layout, Metrics, badge_positions, bezier_segments, layered_layout, text_top, wrap_label
 
 if TYPE_CHECKING:
@@ -404,6 +404,7 @@ LEVEL_PREFIX = "https://w3id.org/jakkg/vocab/OCEBMLevel"
 JUVENILE, ADULT, NOT_STATED = "juvenile", "adult", "age not stated"
 
 
+@without_gc
 def page_context(store: Any) -> dict[str, Any]:
     """Labels, synonyms, designs and age groups for the page, from the built graph in ``store``.
 
@@ -701,6 +702,7 @@ def _html_legend(G: nx.MultiDiGraph, style: GraphStyle) -> str:
     return "<ul>" + "".join(items) + "</ul>"
 
 
+@without_gc
 def write_pictures(G: nx.MultiDiGraph, out_dir: Path, style: GraphStyle | None = None,
                    figure_max: tuple[int, int] = (FIGURE_MAX_EDGES, FIGURE_MAX_NODES),
                    page_max: tuple[int, int] = (PAGE_MAX_EDGES, PAGE_MAX_NODES), context: dict[str, Any] | None = None) -> dict[str, Path]:

@@ -55,14 +55,15 @@ and GEXF, the projection itself for node-link JSON).
 """
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .export import atomic_outputs
 from .identifiers import DATA, VOCAB, compress
@@ -145,6 +146,33 @@ SELECT DISTINCT ?entity ?identifier WHERE { ?entity jakkg:curationKey ?key ; dct
 STUDIES_QUERY = PREFIXES + f"""
 SELECT DISTINCT ?study ?p ?o WHERE {{ ?study a jakkg:Study ; ?p ?o . {_one_of(STUDY_PROPERTIES)} }}
 """
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def without_gc(func: F) -> F:
+    """Run ``func`` with Python's cyclic garbage collector paused (and restored after, as it was).
+
+    Projecting and exporting make millions of small dicts, lists and
+    strings, none of them in reference cycles (refcounting frees them), but
+    every so many allocations the collector walks all live objects again:
+    at 10k claims that was a third of the projection and half of the
+    GraphML export. Pausing it changes no output, only when memory held by
+    cycles (there are none here) would be reclaimed.
+    """
+
+    @wraps(func)
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused  # type: ignore[return-value]
 
 
 # -- style and layers (graph.yaml) ---------------------------------------------
@@ -251,6 +279,7 @@ def edge_key(predicate: str, direction: str | None, negated: bool) -> str:
     return "|".join([predicate] + ([direction] if direction else []) + (["negated"] if negated else []))
 
 
+@without_gc
 def project(store: Store, vocab: Any = None, style: GraphStyle | None = None) -> nx.MultiDiGraph:
     """The evidence network of a built graph (see the module docstring for the mapping).
 
@@ -570,6 +599,7 @@ def strict_graphml(text: str) -> str:
     return text.replace('<data key="id">', f'<data key="{GRAPHML_EDGE_ID}">')
 
 
+@without_gc
 def write_exports(G: nx.MultiDiGraph, out_dir: Path) -> dict[str, Path]:
     """Write GraphML, GEXF and node-link JSON into ``out_dir``, all or nothing."""
     flat = flatten(G)  # once for both XML formats
