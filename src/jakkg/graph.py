@@ -313,7 +313,9 @@ def project(store: Store, vocab: Any = None, style: GraphStyle | None = None) ->
     for c in claims.values():
         groups[(nid(c["s"]), nid(c["o"]), edge_key(c["predicate"], c["direction"], c["negated"]))].append(c)
     for (u, v, key) in sorted(groups):
-        members = sorted(groups[(u, v, key)], key=lambda c: _natural(c["id"]))
+        members = groups[(u, v, key)]
+        if len(members) > 1:
+            members.sort(key=lambda c: _natural(c["id"]))
         G.add_edge(u, v, key=key, **_edge_attributes(members, members[0], studies, style))
     return G
 
@@ -356,8 +358,8 @@ def _claims(store: Store, vocab: Any, nid: Any) -> tuple[dict[str, dict[str, Any
     """Every claim as a record (with its quotes and disagreements), and the IRIs of the nodes claims connect."""
     claim_prefix = DATA + "claim/"
     props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for claim, p, o in _rows(store, CLAIMS_QUERY):
-        props[claim][CLAIM_PROPERTIES[p]].append(o)
+    for claim, p, o in store.query(CLAIMS_QUERY, use_default_graph_as_union=True):  # 120k rows at 10k claims: only ?o can be a literal
+        props[claim.value][CLAIM_PROPERTIES[p.value]].append(_value(o))
     pred_by_iri = {str(p.iri): p for p in vocab.predicates.values()}
     key_of = {str(iri): key for table in (vocab.directions, vocab.hedging, vocab.time_points, vocab.claim_categories) for key, iri in table.items()}
     claims: dict[str, dict[str, Any]] = {}
@@ -366,15 +368,15 @@ def _claims(store: Store, vocab: Any, nid: Any) -> tuple[dict[str, dict[str, Any
         nodes.update(values["s"] + values["o"])
         if values["s"] and values["p"] and values["o"]:
             claims[_local(iri, claim_prefix)] = _claim_record(_local(iri, claim_prefix), values, pred_by_iri, key_of, nid)
-    quotes: dict[str, list[tuple[list[Any], dict[str, Any]]]] = defaultdict(list)
+    quotes: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
     for claim, annotation, quote, start, end in _rows(store, QUOTES_QUERY):
         q: dict[str, Any] = {"text": quote}
         if start is not None:
             q["start"], q["end"] = int(start), int(end)
-        quotes[_local(claim, claim_prefix)].append((_natural(annotation), q))
+        quotes[_local(claim, claim_prefix)].append((annotation, q))
     for cid, found in quotes.items():
-        if cid in claims:
-            claims[cid]["quotes"] = [q for _, q in sorted(found, key=lambda t: t[0])]
+        if cid in claims:  # a claim's quotes in natural order of their annotations (most claims have one)
+            claims[cid]["quotes"] = [q for _, q in (sorted(found, key=lambda t: _natural(t[0])) if len(found) > 1 else found)]
     for a, b in _rows(store, DISAGREES_QUERY):
         a, b = _local(a, claim_prefix), _local(b, claim_prefix)
         for x, y in ((a, b), (b, a)):  # symmetric even when only one direction was written
@@ -445,7 +447,10 @@ def _edge_attributes(members: list[dict[str, Any]], first: dict[str, Any], studi
     """The attributes of one edge from the claims grouped on it."""
 
     def unique(values: Any) -> list[Any]:
-        return sorted({v for v in values if v is not None}, key=lambda x: _natural(str(x)))
+        found = {v for v in values if v is not None}
+        if len(found) < 2:  # most edges have one paper, one study ...: nothing to sort
+            return list(found)
+        return sorted(found, key=lambda x: _natural(str(x)))
 
     credited = [c["attributed_to"] or c["paper"] for c in members]
     evidence = []
