@@ -546,18 +546,213 @@ def flatten(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def graphml_text(G: nx.MultiDiGraph, flat: nx.MultiDiGraph | None = None) -> str:
-    """GraphML of ``G`` (``flat``: its :func:`flatten`, when already made)."""
+    """GraphML of ``G`` (``flat``: its :func:`flatten`, when already made): networkx's bytes, written faster.
+
+    :func:`fast_graphml_lines` writes what ``nx.generate_graphml`` would,
+    four times faster; a graph it does not mirror goes to networkx itself.
+    """
+    flat = flatten(G) if flat is None else flat
+    lines = fast_graphml_lines(flat)
+    return XML_DECLARATION + (lines if lines is not None else networkx_graphml_lines(flat)) + "\n"
+
+
+def networkx_graphml_lines(flat: nx.MultiDiGraph) -> str:
+    """``nx.generate_graphml`` joined by newlines: the reference :func:`fast_graphml_lines` is tested against."""
     import networkx as nx
 
-    return XML_DECLARATION + "\n".join(nx.generate_graphml(flatten(G) if flat is None else flat, named_key_ids=True)) + "\n"
+    return "\n".join(nx.generate_graphml(flat, named_key_ids=True))
+
+
+def fast_graphml_lines(G: nx.MultiDiGraph) -> str | None:
+    """What :func:`networkx_graphml_lines` returns, built from strings; None for a graph this does not mirror.
+
+    networkx builds an ElementTree element per node, edge and value, and
+    ElementTree serialises them one write at a time: 12 s for the 129 MB of
+    GraphML at 100k claims. This is the same document for the graphs
+    :func:`flatten` makes (a directed multigraph with str, int, float and
+    bool values, no graph ``id``, no default attributes), in the same order:
+    networkx's ``named_key_ids`` keys, each ``<key>`` put first when its
+    (name, type, scope) is first seen, so they come out newest first (the
+    graph's own values are seen first but written after its edges); its
+    own type table; ElementTree's own escaping and its pretty-printing (two
+    spaces a level, ``<x />`` when empty); non-ASCII as character
+    references, as ElementTree's default US-ASCII output has them; and the
+    lines split and joined as ``generate_graphml`` does. Anything else
+    returns None. tests/test_graph_writers.py compares the two on awkward
+    values (markup, quotes, non-ASCII, line breaks, empty strings, floats,
+    booleans).
+    """
+    from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # type: ignore[attr-defined]
+
+    from networkx.readwrite.graphml import GraphMLWriter
+
+    if not (G.is_directed() and G.is_multigraph()) or {"id", "node_default", "edge_default"} & set(G.graph):
+        return None
+    writer = GraphMLWriter(named_key_ids=True)  # its type table and namespaces, nothing written
+    xml_type = writer.xml_type
+    keys: dict[tuple[str, str, str], str] = {}
+    key_lines: list[str] = []
+    out: list[str] = []
+
+    def data(scope: str, attrs: dict[Any, Any], indent: str, sink: list[str]) -> bool:
+        for k, v in attrs.items():
+            kind = xml_type.get(type(v))
+            if kind is None:
+                raise _Unmirrored(v)
+            name = str(k)
+            if (name, kind, scope) not in keys:
+                keys[(name, kind, scope)] = name
+                key_lines.append(f'  <key id="{_escape_attrib(name)}" for="{scope}" attr.name="{_escape_attrib(name)}" attr.type="{kind}" />')
+            text = str(v)
+            sink.append(f'{indent}<data key="{_escape_attrib(name)}">{_escape_cdata(text)}</data>' if text
+                        else f'{indent}<data key="{_escape_attrib(name)}" />')
+        return bool(attrs)
+
+    try:
+        graph_data: list[str] = []  # its keys come first, its values after the edges
+        data("graph", G.graph, "    ", graph_data)
+        for n, attrs in G.nodes(data=True):
+            head = f'    <node id="{_escape_attrib(str(n))}"'
+            out.append(head + ">")
+            if data("node", attrs, "      ", out):
+                out.append("    </node>")
+            else:
+                out[-1] = head + " />"
+        for u, v, k, attrs in G.edges(keys=True, data=True):
+            head = f'    <edge source="{_escape_attrib(str(u))}" target="{_escape_attrib(str(v))}" id="{_escape_attrib(str(k))}"'
+            out.append(head + ">")
+            if data("edge", attrs, "      ", out):
+                out.append("    </edge>")
+            else:
+                out[-1] = head + " />"
+    except _Unmirrored:
+        return None
+    out += graph_data
+    root = (f'<graphml xmlns="{_escape_attrib(writer.NS_GRAPHML)}" xmlns:xsi="{_escape_attrib(writer.NS_XSI)}" '
+            f'xsi:schemaLocation="{_escape_attrib(writer.SCHEMALOCATION)}">')
+    graph = ['  <graph edgedefault="directed">', *out, "  </graph>"] if out else ['  <graph edgedefault="directed" />']
+    text = "\n".join([root, *reversed(key_lines), *graph, "</graphml>"])
+    return "\n".join(text.encode("ascii", "xmlcharrefreplace").decode("ascii").splitlines())
+
+
+class _Unmirrored(Exception):
+    """A value the fast writers do not write as networkx would (a type outside its table): networkx writes the graph."""
 
 
 def gexf_text(G: nx.MultiDiGraph, flat: nx.MultiDiGraph | None = None) -> str:
-    """GEXF without its last-modified date, so the same data gives the same bytes."""
+    """GEXF without its last-modified date, so the same data gives the same bytes.
+
+    :func:`fast_gexf_lines` writes what ``nx.generate_gexf`` would; a graph
+    it does not mirror goes to networkx itself.
+    """
+    flat = flatten(G) if flat is None else flat
+    lines = fast_gexf_lines(flat)
+    text = XML_DECLARATION + (lines if lines is not None else networkx_gexf_lines(flat)) + "\n"
+    return re.sub(r'<meta lastmodifieddate="[^"]*">', "<meta>", text, count=1)
+
+
+def networkx_gexf_lines(flat: nx.MultiDiGraph) -> str:
+    """``nx.generate_gexf`` joined by newlines: the reference :func:`fast_gexf_lines` is tested against."""
     import networkx as nx
 
-    text = XML_DECLARATION + "\n".join(nx.generate_gexf(flatten(G) if flat is None else flat)) + "\n"
-    return re.sub(r'<meta lastmodifieddate="[^"]*">', "<meta>", text, count=1)
+    return "\n".join(nx.generate_gexf(flat))
+
+
+# Node and edge attributes GEXF writes as XML attributes or elements of their own (ids, labels,
+# times, hierarchy, visualisation) and a multigraph key's name: the fast writer leaves them to networkx.
+GEXF_SPECIAL = frozenset({"id", "label", "pid", "start", "end", "parents", "spells", "slices", "viz",
+                          "weight", "type", "key", "networkx_key"})
+
+
+def fast_gexf_lines(G: nx.MultiDiGraph) -> str | None:
+    """What :func:`networkx_gexf_lines` returns, built from strings; None for a graph this does not mirror.
+
+    The GEXF counterpart of :func:`fast_graphml_lines` (8.5 s for the
+    160 MB at 100k claims through ElementTree), for what :func:`flatten`
+    makes: a directed multigraph whose edges all have an ``id``, static
+    str, int, float and bool values, no graph ``mode`` or default
+    attributes, no node ``id`` and no GEXF time, hierarchy or
+    visualisation attributes. As networkx does it: node ``label`` becomes
+    the node's label (else its id), the edge key an attribute
+    ``networkx_key`` after the others, attribute ids count up across nodes
+    and edges as first seen, each class's ``<attributes>`` block put first
+    when it is made (so edges' before nodes'), booleans lower case and
+    infinities and NaN as GEXF spells them; the ``<meta>`` date and creator
+    are read from networkx's own writer.
+    """
+    from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # type: ignore[attr-defined]
+
+    from networkx.readwrite.gexf import GEXFWriter
+
+    if (not (G.is_directed() and G.is_multigraph()) or {"mode", "node_default", "edge_default"} & set(G.graph)
+            or not isinstance(G.graph.get("name", ""), str)):
+        return None
+    writer = GEXFWriter(version="1.2draft")  # its type table, namespaces and <meta>, nothing written
+    xml_type = writer.xml_type
+    meta = writer.xml.find("meta")
+    ids: dict[str, dict[str, str]] = {"node": {}, "edge": {}}
+    declared: dict[str, list[str]] = {}  # class -> its <attribute> lines, blocks in the order they were made
+    special = {"inf": "INF", "nan": "NaN", "-inf": "-INF"}
+    out: list[str] = []
+
+    def attvalues(cls: str, attrs: dict[Any, Any], indent: str) -> None:
+        if not attrs:
+            return
+        out.append(indent + "<attvalues>")
+        for k, v in attrs.items():
+            kind = xml_type.get(type(v))
+            if kind is None or isinstance(v, list):
+                raise _Unmirrored(v)
+            title = str(k)
+            if title not in ids[cls]:
+                ids[cls][title] = str(len(ids["node"]) + len(ids["edge"]))
+                declared.setdefault(cls, []).append(f'      <attribute id="{ids[cls][title]}" title="{_escape_attrib(title)}" type="{kind}" />')
+            value = str(v).lower() if isinstance(v, bool) else str(v)
+            if type(v) is float:
+                value = special.get(value, value)
+            out.append(f'{indent}  <attvalue for="{ids[cls][title]}" value="{_escape_attrib(value)}" />')
+        out.append(indent + "</attvalues>")
+
+    def element(head: str, cls: str, attrs: dict[Any, Any], indent: str, tag: str) -> None:
+        out.append(head + ">")
+        mark = len(out)
+        attvalues(cls, attrs, indent + "  ")
+        if len(out) == mark:
+            out[-1] = head + " />"
+        else:
+            out.append(f"{indent}</{tag}>")
+
+    try:
+        nodes: list[str] = []
+        for n, attrs in G.nodes(data=True):
+            if GEXF_SPECIAL.intersection(attrs.keys() - {"label"}):
+                raise _Unmirrored(n)
+            rest = {k: v for k, v in attrs.items() if k != "label"}
+            element(f'      <node id="{_escape_attrib(str(n))}" label="{_escape_attrib(str(attrs.get("label", n)))}"', "node", rest, "      ", "node")
+        nodes, out = out, []
+        for u, v, key, attrs in G.edges(keys=True, data=True):
+            if "id" not in attrs or GEXF_SPECIAL.intersection(attrs.keys() - {"id"}):
+                raise _Unmirrored((u, v, key))
+            rest = {k: x for k, x in attrs.items() if k != "id"}
+            rest["networkx_key"] = key
+            element(f'      <edge source="{_escape_attrib(str(u))}" target="{_escape_attrib(str(v))}" id="{_escape_attrib(str(attrs["id"]))}"',
+                    "edge", rest, "      ", "edge")
+        edges = out
+    except _Unmirrored:
+        return None
+    lines = [(f'<gexf xmlns="{_escape_attrib(writer.NS_GEXF)}" xmlns:xsi="{_escape_attrib(writer.NS_XSI)}" '
+              f'xsi:schemaLocation="{_escape_attrib(writer.SCHEMALOCATION)}" version="{_escape_attrib(writer.VERSION)}">'),
+             f'  <meta lastmodifieddate="{_escape_attrib(meta.get("lastmodifieddate"))}">',
+             f'    <creator>{_escape_cdata(meta.find("creator").text)}</creator>',
+             "  </meta>",
+             f'  <graph defaultedgetype="directed" mode="static" name="{_escape_attrib(str(G.graph.get("name", "")))}">']
+    for cls in reversed(declared):
+        lines += [f'    <attributes mode="static" class="{cls}">', *declared[cls], "    </attributes>"]
+    lines += ["    <nodes>", *nodes, "    </nodes>"] if nodes else ["    <nodes />"]
+    lines += ["    <edges>", *edges, "    </edges>"] if edges else ["    <edges />"]
+    lines += ["  </graph>", "</gexf>"]
+    text = "\n".join(lines)
+    return "\n".join(text.encode("ascii", "xmlcharrefreplace").decode("ascii").splitlines())
 
 
 def nodelink_text(G: nx.MultiDiGraph) -> str:
