@@ -1,4 +1,4 @@
-"""The fast GraphML and GEXF writers write networkx's bytes (issue 10: `jakkg graph` at 100k claims).
+"""The fast GraphML, GEXF and node-link JSON writers write networkx's and json's bytes (issue 10: `jakkg graph` at 100k claims).
 
 :func:`jakkg.graph.fast_graphml_lines` and :func:`jakkg.graph.fast_gexf_lines`
 build from strings the documents networkx builds through ElementTree. They
@@ -7,11 +7,14 @@ must never differ: every test here compares them with networkx's own output
 XML escaping, US-ASCII character references, line splitting and GEXF's
 special attributes treat differently, on many random graphs of such values,
 and on the real seed projection; graphs the fast writers do not mirror must
-be handed to networkx (None), never written differently.
+be handed to networkx (None), never written differently. The node-link
+JSON's :func:`jakkg.graph.indented_json` is compared with ``json.dumps``
+the same way.
 """
 from __future__ import annotations
 
 import gzip
+import json
 import random
 import re
 from pathlib import Path
@@ -26,9 +29,11 @@ from jakkg.graph import (
     flatten,
     gexf_text,
     graphml_text,
+    indented_json,
     load_projection,
     networkx_gexf_lines,
     networkx_graphml_lines,
+    nodelink_text,
 )
 
 SEED_BUILD = Path(__file__).parent / "data" / "seed-build.nq.gz"
@@ -149,3 +154,51 @@ def test_seed_projection_exports_equal_networkx(tmp_path: Path) -> None:
     assert graphml_text(G, flat) == XML_DECLARATION + networkx_graphml_lines(flat) + "\n"
     reference = XML_DECLARATION + networkx_gexf_lines(flat) + "\n"
     assert gexf_text(G, flat) == re.sub(r'<meta lastmodifieddate="[^"]*">', "<meta>", reference, count=1)
+
+
+# -- node-link JSON: indented_json against json.dumps --------------------------------------------
+def random_json(rng: random.Random, depth: int = 0) -> object:
+    """A random nested value of what json writes: dicts, lists, tuples, strings, numbers, booleans, None."""
+    pick = rng.random()
+    if depth > 4 or pick < 0.45:
+        return rng.choice(VALUES + [None, 7, -12345678901234567890, 3.0, 2.5e-300, True])
+    if pick < 0.7:
+        return {rng.choice(AWKWARD + NAMES): random_json(rng, depth + 1) for _ in range(rng.randint(0, 6))}
+    items = [random_json(rng, depth + 1) for _ in range(rng.randint(0, 6))]
+    return tuple(items) if rng.random() < 0.2 else items
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_indented_json_is_json_dumps(seed: int) -> None:
+    value = random_json(random.Random(seed))
+    assert indented_json(value) == dumps(value)
+
+
+def test_indented_json_edge_cases() -> None:
+    class Count(int):  # json writes int.__repr__ of it, not its own repr or str
+        def __repr__(self) -> str:
+            return "Count(3)"
+
+        __str__ = __repr__
+
+    class Text(str):
+        pass
+
+    for value in ([], {}, [[]], {"a": {}}, [{}, [], ""], "top", 5, None, True, float("nan"), [Count(3), Text("t<\">")],
+                  {"z": 1, "a": [1.0, -0.0, 1e16, 1e-05], "é": {"\x00": "\u2028"}}):
+        assert indented_json(value) == dumps(value), value
+    with pytest.raises(TypeError):
+        indented_json({1: "a non-str key: json converts it, nodelink_text falls back to json"})
+    with pytest.raises(TypeError):
+        indented_json({"a": {1, 2}})
+
+
+def test_nodelink_of_the_seed_projection_is_json_dumps(tmp_path: Path) -> None:
+    nq = tmp_path / "seed.nq"
+    nq.write_bytes(gzip.decompress(SEED_BUILD.read_bytes()))
+    G = load_projection(nq)
+    assert nodelink_text(G) == dumps(nx.node_link_data(G, edges="edges")) + "\n"

