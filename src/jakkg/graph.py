@@ -633,7 +633,31 @@ def fast_graphml_lines(G: nx.MultiDiGraph) -> str | None:
             f'xsi:schemaLocation="{_escape_attrib(writer.SCHEMALOCATION)}">')
     graph = ['  <graph edgedefault="directed">', *out, "  </graph>"] if out else ['  <graph edgedefault="directed" />']
     text = "\n".join([root, *reversed(key_lines), *graph, "</graphml>"])
-    return "\n".join(text.encode("ascii", "xmlcharrefreplace").decode("ascii").splitlines())
+    out.clear()  # the lines go before the text is copied again: one copy of the document at a time
+    graph.clear()
+    return _generated_lines(text)
+
+
+# Line breaks str.splitlines() knows in ASCII text besides "\n".
+_OTHER_BREAKS = re.compile(r"[\r\x0b\x0c\x1c\x1d\x1e]")
+
+
+def _generated_lines(text: str) -> str:
+    """``text`` as networkx's ``generate_graphml``/``generate_gexf`` joined by newlines would give it.
+
+    ElementTree's default output is US-ASCII, so non-ASCII characters
+    become character references (``xmlcharrefreplace``); networkx then splits
+    the document with ``splitlines()`` and we join the lines with newlines,
+    which turns every other line break Python knows into a newline and drops
+    a last one. Each step is taken only when it changes something (the
+    checks copy nothing), so the usual ASCII document is not copied three
+    more times (some 400 MB at 100k claims).
+    """
+    if not text.isascii():
+        text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+    if _OTHER_BREAKS.search(text) or text.endswith("\n"):
+        return "\n".join(text.splitlines())
+    return text
 
 
 class _Unmirrored(Exception):
@@ -753,7 +777,9 @@ def fast_gexf_lines(G: nx.MultiDiGraph) -> str | None:
     lines += ["    <edges>", *edges, "    </edges>"] if edges else ["    <edges />"]
     lines += ["  </graph>", "</gexf>"]
     text = "\n".join(lines)
-    return "\n".join(text.encode("ascii", "xmlcharrefreplace").decode("ascii").splitlines())
+    for done in (lines, nodes, edges):  # the lines go before the text is copied again
+        done.clear()
+    return _generated_lines(text)
 
 
 def nodelink_text(G: nx.MultiDiGraph) -> str:
@@ -785,39 +811,57 @@ def indented_json(value: Any) -> str:
     yields every token through several layers (3 s for the 139 MB of
     node-link JSON at 100k claims). This writes the same text (json's own C
     string escaping, ``float.__repr__`` and ``int.__repr__``, keys sorted,
-    ``[]``/``{}`` for empty containers, one space a level) into one list.
-    It takes dicts with str keys, lists, tuples, str, int, float, bool and
-    None, and raises TypeError on anything else, for json to handle
-    (:func:`nodelink_text`). tests/test_graph_writers.py compares it with
-    json on random nested values.
+    ``[]``/``{}`` for empty containers, one space a level) into lists,
+    each node and edge (the containers two levels down) joined on its own
+    so that the pieces of only one are held at a time. It takes dicts with
+    str keys, lists, tuples, str, int, float, bool and None, and raises
+    TypeError on anything else, for json to handle (:func:`nodelink_text`).
+    tests/test_graph_writers.py compares it with json on random nested
+    values.
     """
-    from json.encoder import encode_basestring  # the C function when available, as json uses
+    return _indented(value, "\n")
 
+
+_json_string = json.encoder.encode_basestring  # json's own string escaping (its C function when there is one)
+_CHUNK_INDENT = len("\n  ")  # the newline and indent of a node or edge of node-link data
+
+
+def _json_scalar(o: Any) -> str | None:
+    """A str, number, boolean or None as json writes it; None for a container or anything else."""
+    kind = type(o)
+    if kind is str:
+        return str(_json_string(o))
+    if o is None:
+        return "null"
+    if o is True:
+        return "true"
+    if o is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(o)
+    if kind is float:
+        return _json_float(o)
+    if isinstance(o, str):
+        return str(_json_string(o))
+    if isinstance(o, int):
+        return int.__repr__(o)
+    if isinstance(o, float):
+        return _json_float(o)
+    return None
+
+
+def _indented(value: Any, newline: str) -> str:
+    """:func:`indented_json` of ``value`` written at the indent ``newline`` (a newline and one space a level)."""
     parts: list[str] = []
     append = parts.append
-    enc = encode_basestring
+    enc = _json_string
+    scalar = _json_scalar
 
-    def scalar(o: Any) -> str | None:
-        kind = type(o)
-        if kind is str:
-            return str(enc(o))
-        if o is None:
-            return "null"
-        if o is True:
-            return "true"
-        if o is False:
-            return "false"
-        if kind is int:
-            return int.__repr__(o)
-        if kind is float:
-            return _json_float(o)
-        if isinstance(o, str):
-            return str(enc(o))
-        if isinstance(o, int):
-            return int.__repr__(o)
-        if isinstance(o, float):
-            return _json_float(o)
-        return None
+    def nested(v: Any, inner: str) -> None:
+        if len(inner) == _CHUNK_INDENT:
+            append(_indented(v, inner))
+        else:
+            walk(v, inner)
 
     def walk(o: Any, nl: str) -> None:
         if isinstance(o, dict):
@@ -838,7 +882,7 @@ def indented_json(value: Any) -> str:
                     append(head + s)
                 else:
                     append(head)
-                    walk(v, inner)
+                    nested(v, inner)
             append(nl + "}")
         elif isinstance(o, (list, tuple)):
             if not o:
@@ -855,7 +899,7 @@ def indented_json(value: Any) -> str:
                 else:
                     if not first:
                         append(sep)
-                    walk(v, inner)
+                    nested(v, inner)
                 first = False
             append(nl + "]")
         else:
@@ -864,7 +908,7 @@ def indented_json(value: Any) -> str:
                 raise TypeError(f"{type(o).__name__} is not JSON serialisable here")
             append(s)
 
-    walk(value, "\n")
+    walk(value, newline)
     return "".join(parts)
 
 
