@@ -202,3 +202,12 @@ def test_nodelink_of_the_seed_projection_is_json_dumps(tmp_path: Path) -> None:
     nq.write_bytes(gzip.decompress(SEED_BUILD.read_bytes()))
     G = load_projection(nq)
     assert nodelink_text(G) == dumps(nx.node_link_data(G, edges="edges")) + "\n"
+
+
+@pytest.mark.parametrize("text", ["ascii only", "ascii\x0cform feed", "ascii\rreturn", "ascii\r\ncrlf", "ends\n", "non-ascii é", "é\x1d"])
+def test_line_splitting_and_character_references_only_where_they_change_something(text: str) -> None:
+    """The fast writers skip US-ASCII conversion and line splitting when the document needs neither."""
+    G = nx.MultiDiGraph(name=text)
+    G.add_node(text, label=text, other=f"{text}!")
+    G.add_edge(text, text, key=text, id=text, note=text)
+    assert_same(G)
