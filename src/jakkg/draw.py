@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING, Any
 
 from .analytics import disagreements, drug_view, drugs
 from .export import atomic_outputs
-from .graph import GraphStyle, graph_style
+from .graph import GraphStyle, graph_style, without_gc
 from .layout import Layout, Metrics, badge_positions, bezier_segments, layered_layout, text_top, wrap_label
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ def static_subgraph(G: nx.MultiDiGraph, style: GraphStyle) -> tuple[nx.MultiDiGr
     """
     pop_layer = style.layer("cohort")
     H = G.copy()
-    pops = [n for n, d in G.nodes(data=True) if d["layer"] == pop_layer]
+    pops = {n for n, d in G.nodes(data=True) if d["layer"] == pop_layer}  # a set: looked up once per edge
     left_out_claims = sum(d["n_claims"] for u, v, d in G.edges(data=True) if u in pops or v in pops)
     H.remove_nodes_from(pops)
     orphans = [n for n in H if H.degree(n) == 0 and G.degree(n) > 0]
@@ -164,7 +164,7 @@ def strongest_subgraph(G: nx.MultiDiGraph, max_edges: int, max_nodes: int) -> tu
     for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: evidence_rank(*e)):
         if len(kept) == max_edges:
             break
-        if len(nodes | {u, v}) <= max_nodes:
+        if len(nodes) + len({u, v} - nodes) <= max_nodes:  # not nodes | {u, v}: a copy of the drawn nodes per edge
             kept.append((u, v, k))
             nodes.update((u, v))
     H = nx.MultiDiGraph(**G.graph)
@@ -404,6 +404,7 @@ LEVEL_PREFIX = "https://w3id.org/jakkg/vocab/OCEBMLevel"
 JUVENILE, ADULT, NOT_STATED = "juvenile", "adult", "age not stated"
 
 
+@without_gc
 def page_context(store: Any) -> dict[str, Any]:
     """Labels, synonyms, designs and age groups for the page, from the built graph in ``store``.
 
@@ -701,6 +702,7 @@ def _html_legend(G: nx.MultiDiGraph, style: GraphStyle) -> str:
     return "<ul>" + "".join(items) + "</ul>"
 
 
+@without_gc
 def write_pictures(G: nx.MultiDiGraph, out_dir: Path, style: GraphStyle | None = None,
                    figure_max: tuple[int, int] = (FIGURE_MAX_EDGES, FIGURE_MAX_NODES),
                    page_max: tuple[int, int] = (PAGE_MAX_EDGES, PAGE_MAX_NODES), context: dict[str, Any] | None = None) -> dict[str, Path]:

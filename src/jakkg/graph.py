@@ -55,14 +55,16 @@ and GEXF, the projection itself for node-link JSON).
 """
 from __future__ import annotations
 
+import gc
 import json
+import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .export import atomic_outputs
 from .identifiers import DATA, VOCAB, compress
@@ -104,23 +106,28 @@ DECIMAL_TYPES = {XSD + "decimal", XSD + "double", XSD + "float"}
 STUDY_PROPERTIES = {RDFS_NS + "label": "label", BIBO + "doi": "doi", DCTERMS + "bibliographicCitation": "citation"}
 
 
-def _values(properties: dict[str, str]) -> str:
-    return " ".join(f"<{p}>" for p in properties)
+def _one_of(properties: dict[str, str]) -> str:
+    """A FILTER keeping ``?p`` to ``properties``.
+
+    A FILTER rather than a VALUES block: Oxigraph joins VALUES with every
+    row of ``?s ?p ?o``, and the claims query took three to four times as
+    long that way (1.1 s against 0.3 s at 10k claims), for the same rows.
+    """
+    return "FILTER(?p IN (" + ", ".join(f"<{p}>" for p in properties) + "))"
 
 
 # Every property of every claim, one row per (claim, property, value): grouped by claim in Python.
 # A triple written in two named graphs comes twice; the grouping does not mind (it takes the
 # smallest value), and leaving out DISTINCT saves 40% of the query at 10k claims.
 CLAIMS_QUERY = PREFIXES + f"""
-SELECT ?claim ?p ?o WHERE {{ ?claim a jakkg:Claim ; ?p ?o . VALUES ?p {{ {_values(CLAIM_PROPERTIES)} }} }}
+SELECT ?claim ?p ?o WHERE {{ ?claim a jakkg:Claim ; ?p ?o . {_one_of(CLAIM_PROPERTIES)} }}
 """
 # Types, labels and status of everything a claim connects. The nodes are found first in a
 # subquery: joined with the UNION directly, Oxigraph took 12 s at 1,000 claims instead of 10 ms.
 NODES_QUERY = PREFIXES + f"""
 SELECT DISTINCT ?node ?p ?o WHERE {{
   {{ SELECT DISTINCT ?node WHERE {{ ?c a jakkg:Claim . {{ ?c rdf:subject ?node }} UNION {{ ?c rdf:object ?node }} }} }}
-  VALUES ?p {{ {_values(NODE_PROPERTIES)} }}
-  ?node ?p ?o .
+  ?node ?p ?o . {_one_of(NODE_PROPERTIES)}
 }}
 """
 QUOTES_QUERY = PREFIXES + """
@@ -138,8 +145,35 @@ ENTITY_IDS_QUERY = PREFIXES + """
 SELECT DISTINCT ?entity ?identifier WHERE { ?entity jakkg:curationKey ?key ; dcterms:identifier ?identifier }
 """
 STUDIES_QUERY = PREFIXES + f"""
-SELECT DISTINCT ?study ?p ?o WHERE {{ ?study a jakkg:Study ; ?p ?o . VALUES ?p {{ {_values(STUDY_PROPERTIES)} }} }}
+SELECT DISTINCT ?study ?p ?o WHERE {{ ?study a jakkg:Study ; ?p ?o . {_one_of(STUDY_PROPERTIES)} }}
 """
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def without_gc(func: F) -> F:
+    """Run ``func`` with Python's cyclic garbage collector paused (and restored after, as it was).
+
+    Projecting and exporting make millions of small dicts, lists and
+    strings, none of them in reference cycles (refcounting frees them), but
+    every so many allocations the collector walks all live objects again:
+    at 10k claims that was a third of the projection and half of the
+    GraphML export. Pausing it changes no output, only when memory held by
+    cycles (there are none here) would be reclaimed.
+    """
+
+    @wraps(func)
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused  # type: ignore[return-value]
 
 
 # -- style and layers (graph.yaml) ---------------------------------------------
@@ -246,6 +280,7 @@ def edge_key(predicate: str, direction: str | None, negated: bool) -> str:
     return "|".join([predicate] + ([direction] if direction else []) + (["negated"] if negated else []))
 
 
+@without_gc
 def project(store: Store, vocab: Any = None, style: GraphStyle | None = None) -> nx.MultiDiGraph:
     """The evidence network of a built graph (see the module docstring for the mapping).
 
@@ -279,17 +314,25 @@ def project(store: Store, vocab: Any = None, style: GraphStyle | None = None) ->
     for c in claims.values():
         groups[(nid(c["s"]), nid(c["o"]), edge_key(c["predicate"], c["direction"], c["negated"]))].append(c)
     for (u, v, key) in sorted(groups):
-        members = sorted(groups[(u, v, key)], key=lambda c: _natural(c["id"]))
+        members = groups[(u, v, key)]
+        if len(members) > 1:
+            members.sort(key=lambda c: _natural(c["id"]))
         G.add_edge(u, v, key=key, **_edge_attributes(members, members[0], studies, style))
     return G
 
 
 def _rows(store: Store, query: str) -> Iterator[tuple[str | None, ...]]:
     """The rows of a SELECT on the union of all graphs, each term as its IRI or lexical form (None when unbound)."""
-    result = store.query(query, use_default_graph_as_union=True)
-    width = len(result.variables)
-    for solution in result:
-        yield tuple(_value(solution[i]) for i in range(width))
+    for solution in store.query(query, use_default_graph_as_union=True):
+        yield tuple(map(_value, solution))
+
+
+@lru_cache(maxsize=1)
+def _decimal_types() -> frozenset[Any]:
+    """The decimal datatypes as Oxigraph terms, so a literal's datatype is looked up without making its IRI a string."""
+    from pyoxigraph import NamedNode
+
+    return frozenset(NamedNode(iri) for iri in DECIMAL_TYPES)
 
 
 def _value(term: Any) -> Any:
@@ -297,7 +340,7 @@ def _value(term: Any) -> Any:
     if term is None:
         return None
     datatype = getattr(term, "datatype", None)
-    if datatype is not None and datatype.value in DECIMAL_TYPES:
+    if datatype is not None and datatype in _decimal_types():
         return float(term.value)
     return term.value
 
@@ -316,8 +359,8 @@ def _claims(store: Store, vocab: Any, nid: Any) -> tuple[dict[str, dict[str, Any
     """Every claim as a record (with its quotes and disagreements), and the IRIs of the nodes claims connect."""
     claim_prefix = DATA + "claim/"
     props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for claim, p, o in _rows(store, CLAIMS_QUERY):
-        props[claim][CLAIM_PROPERTIES[p]].append(o)
+    for claim, p, o in store.query(CLAIMS_QUERY, use_default_graph_as_union=True):  # 120k rows at 10k claims: only ?o can be a literal
+        props[claim.value][CLAIM_PROPERTIES[p.value]].append(_value(o))
     pred_by_iri = {str(p.iri): p for p in vocab.predicates.values()}
     key_of = {str(iri): key for table in (vocab.directions, vocab.hedging, vocab.time_points, vocab.claim_categories) for key, iri in table.items()}
     claims: dict[str, dict[str, Any]] = {}
@@ -326,15 +369,15 @@ def _claims(store: Store, vocab: Any, nid: Any) -> tuple[dict[str, dict[str, Any
         nodes.update(values["s"] + values["o"])
         if values["s"] and values["p"] and values["o"]:
             claims[_local(iri, claim_prefix)] = _claim_record(_local(iri, claim_prefix), values, pred_by_iri, key_of, nid)
-    quotes: dict[str, list[tuple[list[Any], dict[str, Any]]]] = defaultdict(list)
+    quotes: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
     for claim, annotation, quote, start, end in _rows(store, QUOTES_QUERY):
         q: dict[str, Any] = {"text": quote}
         if start is not None:
             q["start"], q["end"] = int(start), int(end)
-        quotes[_local(claim, claim_prefix)].append((_natural(annotation), q))
+        quotes[_local(claim, claim_prefix)].append((annotation, q))
     for cid, found in quotes.items():
-        if cid in claims:
-            claims[cid]["quotes"] = [q for _, q in sorted(found, key=lambda t: t[0])]
+        if cid in claims:  # a claim's quotes in natural order of their annotations (most claims have one)
+            claims[cid]["quotes"] = [q for _, q in (sorted(found, key=lambda t: _natural(t[0])) if len(found) > 1 else found)]
     for a, b in _rows(store, DISAGREES_QUERY):
         a, b = _local(a, claim_prefix), _local(b, claim_prefix)
         for x, y in ((a, b), (b, a)):  # symmetric even when only one direction was written
@@ -405,7 +448,10 @@ def _edge_attributes(members: list[dict[str, Any]], first: dict[str, Any], studi
     """The attributes of one edge from the claims grouped on it."""
 
     def unique(values: Any) -> list[Any]:
-        return sorted({v for v in values if v is not None}, key=lambda x: _natural(str(x)))
+        found = {v for v in values if v is not None}
+        if len(found) < 2:  # most edges have one paper, one study ...: nothing to sort
+            return list(found)
+        return sorted(found, key=lambda x: _natural(str(x)))
 
     credited = [c["attributed_to"] or c["paper"] for c in members]
     evidence = []
@@ -501,25 +547,369 @@ def flatten(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def graphml_text(G: nx.MultiDiGraph, flat: nx.MultiDiGraph | None = None) -> str:
-    """GraphML of ``G`` (``flat``: its :func:`flatten`, when already made)."""
+    """GraphML of ``G`` (``flat``: its :func:`flatten`, when already made): networkx's bytes, written faster.
+
+    :func:`fast_graphml_lines` writes what ``nx.generate_graphml`` would,
+    four times faster; a graph it does not mirror goes to networkx itself.
+    """
+    flat = flatten(G) if flat is None else flat
+    lines = fast_graphml_lines(flat)
+    return XML_DECLARATION + (lines if lines is not None else networkx_graphml_lines(flat)) + "\n"
+
+
+def networkx_graphml_lines(flat: nx.MultiDiGraph) -> str:
+    """``nx.generate_graphml`` joined by newlines: the reference :func:`fast_graphml_lines` is tested against."""
     import networkx as nx
 
-    return XML_DECLARATION + "\n".join(nx.generate_graphml(flatten(G) if flat is None else flat, named_key_ids=True)) + "\n"
+    return "\n".join(nx.generate_graphml(flat, named_key_ids=True))
+
+
+def fast_graphml_lines(G: nx.MultiDiGraph) -> str | None:
+    """What :func:`networkx_graphml_lines` returns, built from strings; None for a graph this does not mirror.
+
+    networkx builds an ElementTree element per node, edge and value, and
+    ElementTree serialises them one write at a time: 12 s for the 129 MB of
+    GraphML at 100k claims. This is the same document for the graphs
+    :func:`flatten` makes (a directed multigraph with str, int, float and
+    bool values, no graph ``id``, no default attributes), in the same order:
+    networkx's ``named_key_ids`` keys, each ``<key>`` put first when its
+    (name, type, scope) is first seen, so they come out newest first (the
+    graph's own values are seen first but written after its edges); its
+    own type table; ElementTree's own escaping and its pretty-printing (two
+    spaces a level, ``<x />`` when empty); non-ASCII as character
+    references, as ElementTree's default US-ASCII output has them; and the
+    lines split and joined as ``generate_graphml`` does. Anything else
+    returns None. tests/test_graph_writers.py compares the two on awkward
+    values (markup, quotes, non-ASCII, line breaks, empty strings, floats,
+    booleans).
+    """
+    from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # type: ignore[attr-defined]
+
+    from networkx.readwrite.graphml import GraphMLWriter
+
+    if not (G.is_directed() and G.is_multigraph()) or {"id", "node_default", "edge_default"} & set(G.graph):
+        return None
+    writer = GraphMLWriter(named_key_ids=True)  # its type table and namespaces, nothing written
+    xml_type = writer.xml_type
+    keys: dict[tuple[str, str, str], str] = {}
+    key_lines: list[str] = []
+    out: list[str] = []
+
+    def data(scope: str, attrs: dict[Any, Any], indent: str, sink: list[str]) -> bool:
+        for k, v in attrs.items():
+            kind = xml_type.get(type(v))
+            if kind is None:
+                raise _Unmirrored(v)
+            name = str(k)
+            if (name, kind, scope) not in keys:
+                keys[(name, kind, scope)] = name
+                key_lines.append(f'  <key id="{_escape_attrib(name)}" for="{scope}" attr.name="{_escape_attrib(name)}" attr.type="{kind}" />')
+            text = str(v)
+            sink.append(f'{indent}<data key="{_escape_attrib(name)}">{_escape_cdata(text)}</data>' if text
+                        else f'{indent}<data key="{_escape_attrib(name)}" />')
+        return bool(attrs)
+
+    try:
+        graph_data: list[str] = []  # its keys come first, its values after the edges
+        data("graph", G.graph, "    ", graph_data)
+        for n, attrs in G.nodes(data=True):
+            head = f'    <node id="{_escape_attrib(str(n))}"'
+            out.append(head + ">")
+            if data("node", attrs, "      ", out):
+                out.append("    </node>")
+            else:
+                out[-1] = head + " />"
+        for u, v, k, attrs in G.edges(keys=True, data=True):
+            head = f'    <edge source="{_escape_attrib(str(u))}" target="{_escape_attrib(str(v))}" id="{_escape_attrib(str(k))}"'
+            out.append(head + ">")
+            if data("edge", attrs, "      ", out):
+                out.append("    </edge>")
+            else:
+                out[-1] = head + " />"
+    except _Unmirrored:
+        return None
+    out += graph_data
+    root = (f'<graphml xmlns="{_escape_attrib(writer.NS_GRAPHML)}" xmlns:xsi="{_escape_attrib(writer.NS_XSI)}" '
+            f'xsi:schemaLocation="{_escape_attrib(writer.SCHEMALOCATION)}">')
+    graph = ['  <graph edgedefault="directed">', *out, "  </graph>"] if out else ['  <graph edgedefault="directed" />']
+    text = "\n".join([root, *reversed(key_lines), *graph, "</graphml>"])
+    out.clear()  # the lines go before the text is copied again: one copy of the document at a time
+    graph.clear()
+    return _generated_lines(text)
+
+
+# Line breaks str.splitlines() knows in ASCII text besides "\n".
+_OTHER_BREAKS = re.compile(r"[\r\x0b\x0c\x1c\x1d\x1e]")
+
+
+def _generated_lines(text: str) -> str:
+    """``text`` as networkx's ``generate_graphml``/``generate_gexf`` joined by newlines would give it.
+
+    ElementTree's default output is US-ASCII, so non-ASCII characters
+    become character references (``xmlcharrefreplace``); networkx then splits
+    the document with ``splitlines()`` and we join the lines with newlines,
+    which turns every other line break Python knows into a newline and drops
+    a last one. Each step is taken only when it changes something (the
+    checks copy nothing), so the usual ASCII document is not copied three
+    more times (some 400 MB at 100k claims).
+    """
+    if not text.isascii():
+        text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+    if _OTHER_BREAKS.search(text) or text.endswith("\n"):
+        return "\n".join(text.splitlines())
+    return text
+
+
+class _Unmirrored(Exception):
+    """A value the fast writers do not write as networkx would (a type outside its table): networkx writes the graph."""
 
 
 def gexf_text(G: nx.MultiDiGraph, flat: nx.MultiDiGraph | None = None) -> str:
-    """GEXF without its last-modified date, so the same data gives the same bytes."""
-    import networkx as nx
+    """GEXF without its last-modified date, so the same data gives the same bytes.
 
-    text = XML_DECLARATION + "\n".join(nx.generate_gexf(flatten(G) if flat is None else flat)) + "\n"
+    :func:`fast_gexf_lines` writes what ``nx.generate_gexf`` would; a graph
+    it does not mirror goes to networkx itself.
+    """
+    flat = flatten(G) if flat is None else flat
+    lines = fast_gexf_lines(flat)
+    text = XML_DECLARATION + (lines if lines is not None else networkx_gexf_lines(flat)) + "\n"
     return re.sub(r'<meta lastmodifieddate="[^"]*">', "<meta>", text, count=1)
 
 
+def networkx_gexf_lines(flat: nx.MultiDiGraph) -> str:
+    """``nx.generate_gexf`` joined by newlines: the reference :func:`fast_gexf_lines` is tested against."""
+    import networkx as nx
+
+    return "\n".join(nx.generate_gexf(flat))
+
+
+# Node and edge attributes GEXF writes as XML attributes or elements of their own (ids, labels,
+# times, hierarchy, visualisation) and a multigraph key's name: the fast writer leaves them to networkx.
+GEXF_SPECIAL = frozenset({"id", "label", "pid", "start", "end", "parents", "spells", "slices", "viz",
+                          "weight", "type", "key", "networkx_key"})
+
+
+def fast_gexf_lines(G: nx.MultiDiGraph) -> str | None:
+    """What :func:`networkx_gexf_lines` returns, built from strings; None for a graph this does not mirror.
+
+    The GEXF counterpart of :func:`fast_graphml_lines` (8.5 s for the
+    160 MB at 100k claims through ElementTree), for what :func:`flatten`
+    makes: a directed multigraph whose edges all have an ``id``, static
+    str, int, float and bool values, no graph ``mode`` or default
+    attributes, no node ``id`` and no GEXF time, hierarchy or
+    visualisation attributes. As networkx does it: node ``label`` becomes
+    the node's label (else its id), the edge key an attribute
+    ``networkx_key`` after the others, attribute ids count up across nodes
+    and edges as first seen, each class's ``<attributes>`` block put first
+    when it is made (so edges' before nodes'), booleans lower case and
+    infinities and NaN as GEXF spells them; the ``<meta>`` date and creator
+    are read from networkx's own writer.
+    """
+    from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # type: ignore[attr-defined]
+
+    from networkx.readwrite.gexf import GEXFWriter
+
+    if (not (G.is_directed() and G.is_multigraph()) or {"mode", "node_default", "edge_default"} & set(G.graph)
+            or not isinstance(G.graph.get("name", ""), str)):
+        return None
+    writer = GEXFWriter(version="1.2draft")  # its type table, namespaces and <meta>, nothing written
+    xml_type = writer.xml_type
+    meta = writer.xml.find("meta")
+    ids: dict[str, dict[str, str]] = {"node": {}, "edge": {}}
+    declared: dict[str, list[str]] = {}  # class -> its <attribute> lines, blocks in the order they were made
+    special = {"inf": "INF", "nan": "NaN", "-inf": "-INF"}
+    out: list[str] = []
+
+    def attvalues(cls: str, attrs: dict[Any, Any], indent: str) -> None:
+        if not attrs:
+            return
+        out.append(indent + "<attvalues>")
+        for k, v in attrs.items():
+            kind = xml_type.get(type(v))
+            if kind is None or isinstance(v, list):
+                raise _Unmirrored(v)
+            title = str(k)
+            if title not in ids[cls]:
+                ids[cls][title] = str(len(ids["node"]) + len(ids["edge"]))
+                declared.setdefault(cls, []).append(f'      <attribute id="{ids[cls][title]}" title="{_escape_attrib(title)}" type="{kind}" />')
+            value = str(v).lower() if isinstance(v, bool) else str(v)
+            if type(v) is float:
+                value = special.get(value, value)
+            out.append(f'{indent}  <attvalue for="{ids[cls][title]}" value="{_escape_attrib(value)}" />')
+        out.append(indent + "</attvalues>")
+
+    def element(head: str, cls: str, attrs: dict[Any, Any], indent: str, tag: str) -> None:
+        out.append(head + ">")
+        mark = len(out)
+        attvalues(cls, attrs, indent + "  ")
+        if len(out) == mark:
+            out[-1] = head + " />"
+        else:
+            out.append(f"{indent}</{tag}>")
+
+    try:
+        nodes: list[str] = []
+        for n, attrs in G.nodes(data=True):
+            if GEXF_SPECIAL.intersection(attrs.keys() - {"label"}):
+                raise _Unmirrored(n)
+            rest = {k: v for k, v in attrs.items() if k != "label"}
+            element(f'      <node id="{_escape_attrib(str(n))}" label="{_escape_attrib(str(attrs.get("label", n)))}"', "node", rest, "      ", "node")
+        nodes, out = out, []
+        for u, v, key, attrs in G.edges(keys=True, data=True):
+            if "id" not in attrs or GEXF_SPECIAL.intersection(attrs.keys() - {"id"}):
+                raise _Unmirrored((u, v, key))
+            rest = {k: x for k, x in attrs.items() if k != "id"}
+            rest["networkx_key"] = key
+            element(f'      <edge source="{_escape_attrib(str(u))}" target="{_escape_attrib(str(v))}" id="{_escape_attrib(str(attrs["id"]))}"',
+                    "edge", rest, "      ", "edge")
+        edges = out
+    except _Unmirrored:
+        return None
+    lines = [(f'<gexf xmlns="{_escape_attrib(writer.NS_GEXF)}" xmlns:xsi="{_escape_attrib(writer.NS_XSI)}" '
+              f'xsi:schemaLocation="{_escape_attrib(writer.SCHEMALOCATION)}" version="{_escape_attrib(writer.VERSION)}">'),
+             f'  <meta lastmodifieddate="{_escape_attrib(meta.get("lastmodifieddate"))}">',
+             f'    <creator>{_escape_cdata(meta.find("creator").text)}</creator>',
+             "  </meta>",
+             f'  <graph defaultedgetype="directed" mode="static" name="{_escape_attrib(str(G.graph.get("name", "")))}">']
+    for cls in reversed(declared):
+        lines += [f'    <attributes mode="static" class="{cls}">', *declared[cls], "    </attributes>"]
+    lines += ["    <nodes>", *nodes, "    </nodes>"] if nodes else ["    <nodes />"]
+    lines += ["    <edges>", *edges, "    </edges>"] if edges else ["    <edges />"]
+    lines += ["  </graph>", "</gexf>"]
+    text = "\n".join(lines)
+    for done in (lines, nodes, edges):  # the lines go before the text is copied again
+        done.clear()
+    return _generated_lines(text)
+
+
 def nodelink_text(G: nx.MultiDiGraph) -> str:
+    """Node-link JSON: ``json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)``, through :func:`indented_json`."""
     import networkx as nx
 
     data = nx.node_link_data(G, edges="edges")
-    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    try:
+        return indented_json(data) + "\n"
+    except TypeError:  # a key or value indented_json leaves to json, which converts or refuses it
+        return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _json_float(o: float) -> str:
+    """A float as json writes it (``allow_nan``: NaN and Infinity as JavaScript spells them)."""
+    if math.isnan(o):
+        return "NaN"
+    if o == float("inf"):
+        return "Infinity"
+    if o == float("-inf"):
+        return "-Infinity"
+    return float.__repr__(o)
+
+
+def indented_json(value: Any) -> str:
+    """``json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)``, 1.6 times faster.
+
+    With an indent, json leaves its C encoder for a Python generator that
+    yields every token through several layers (3 s for the 139 MB of
+    node-link JSON at 100k claims). This writes the same text (json's own C
+    string escaping, ``float.__repr__`` and ``int.__repr__``, keys sorted,
+    ``[]``/``{}`` for empty containers, one space a level) into lists,
+    each node and edge (the containers two levels down) joined on its own
+    so that the pieces of only one are held at a time. It takes dicts with
+    str keys, lists, tuples, str, int, float, bool and None, and raises
+    TypeError on anything else, for json to handle (:func:`nodelink_text`).
+    tests/test_graph_writers.py compares it with json on random nested
+    values.
+    """
+    return _indented(value, "\n")
+
+
+_json_string = json.encoder.encode_basestring  # json's own string escaping (its C function when there is one)
+_CHUNK_INDENT = len("\n  ")  # the newline and indent of a node or edge of node-link data
+
+
+def _json_scalar(o: Any) -> str | None:
+    """A str, number, boolean or None as json writes it; None for a container or anything else."""
+    kind = type(o)
+    if kind is str:
+        return str(_json_string(o))
+    if o is None:
+        return "null"
+    if o is True:
+        return "true"
+    if o is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(o)
+    if kind is float:
+        return _json_float(o)
+    if isinstance(o, str):
+        return str(_json_string(o))
+    if isinstance(o, int):
+        return int.__repr__(o)
+    if isinstance(o, float):
+        return _json_float(o)
+    return None
+
+
+def _indented(value: Any, newline: str) -> str:
+    """:func:`indented_json` of ``value`` written at the indent ``newline`` (a newline and one space a level)."""
+    parts: list[str] = []
+    append = parts.append
+    enc = _json_string
+    scalar = _json_scalar
+
+    def nested(v: Any, inner: str) -> None:
+        if len(inner) == _CHUNK_INDENT:
+            append(_indented(v, inner))
+        else:
+            walk(v, inner)
+
+    def walk(o: Any, nl: str) -> None:
+        if isinstance(o, dict):
+            if not o:
+                append("{}")
+                return
+            inner = nl + " "
+            sep = "," + inner
+            append("{" + inner)
+            first = True
+            for k, v in sorted(o.items()):
+                if type(k) is not str:
+                    raise TypeError(f"key {k!r} is not a str")
+                s = scalar(v)
+                head = enc(k) + ": " if first else sep + enc(k) + ": "
+                first = False
+                if s is not None:
+                    append(head + s)
+                else:
+                    append(head)
+                    nested(v, inner)
+            append(nl + "}")
+        elif isinstance(o, (list, tuple)):
+            if not o:
+                append("[]")
+                return
+            inner = nl + " "
+            sep = "," + inner
+            append("[" + inner)
+            first = True
+            for v in o:
+                s = scalar(v)
+                if s is not None:
+                    append(s if first else sep + s)
+                else:
+                    if not first:
+                        append(sep)
+                    nested(v, inner)
+                first = False
+            append(nl + "]")
+        else:
+            s = scalar(o)
+            if s is None:
+                raise TypeError(f"{type(o).__name__} is not JSON serialisable here")
+            append(s)
+
+    walk(value, newline)
+    return "".join(parts)
 
 
 def read_export(path: Path) -> nx.MultiDiGraph:
@@ -559,6 +949,7 @@ def strict_graphml(text: str) -> str:
     return text.replace('<data key="id">', f'<data key="{GRAPHML_EDGE_ID}">')
 
 
+@without_gc
 def write_exports(G: nx.MultiDiGraph, out_dir: Path) -> dict[str, Path]:
     """Write GraphML, GEXF and node-link JSON into ``out_dir``, all or nothing."""
     flat = flatten(G)  # once for both XML formats
