@@ -417,7 +417,7 @@ def _engine_version(engine: str) -> str:
     return version("pyshacl-turbo" if engine == "turbo" else "pyshacl")
 
 
-_PROGRAMS: dict[tuple[int, str], Any] = {}
+_PROGRAMS: dict[tuple[int, str], tuple[Graph, Any]] = {}  # each with its graph, so that its id is not reused
 
 
 def _program(shapes_graph: Graph, engine: str) -> Any:
@@ -425,16 +425,16 @@ def _program(shapes_graph: Graph, engine: str) -> Any:
     if engine != "turbo":
         return None
     key = (id(shapes_graph), engine)
-    if key not in _PROGRAMS:
+    if key not in _PROGRAMS or _PROGRAMS[key][0] is not shapes_graph:
         from pyshacl_turbo import compile_shapes
 
         try:
-            _PROGRAMS[key] = compile_shapes(shapes_graph, advanced=False)
+            _PROGRAMS[key] = (shapes_graph, compile_shapes(shapes_graph, advanced=False))
         except Exception as exc:  # noqa: BLE001 - reported as the malformed shape it is
             where, shape = _locate_bad_shape(shapes_graph, default_shapes())
             raise UsageError(f"{DEFAULT_SHAPES_NAME}{where}: invalid shape{' ' + shape if shape else 's'}: "
                              f"{' '.join(str(exc).split())[:300]}") from None
-    return _PROGRAMS[key]
+    return _PROGRAMS[key][1]
 
 
 # -- sh:sparql constraints checked in bulk (issue 10) --------------------------------
@@ -453,6 +453,7 @@ def _program(shapes_graph: Graph, engine: str) -> Any:
 class _SparqlSplit:
     """The shapes without their bulk-checked sh:sparql constraints, and an ASK query per such shape."""
 
+    shapes: Graph  # the shapes it was made from (kept, so that their id is not reused)
     core: Graph
     checks: tuple[tuple[str, str], ...]  # (shape IRI, ASK query over the data)
 
@@ -463,7 +464,7 @@ _SPLITS: dict[int, _SparqlSplit] = {}
 def _sparql_split(shapes_graph: Graph) -> _SparqlSplit:
     """The split of ``shapes_graph``, made once per process (before the workers fork)."""
     key = id(shapes_graph)
-    if key not in _SPLITS:
+    if key not in _SPLITS or _SPLITS[key].shapes is not shapes_graph:
         checks, removed = [], set()
         for shape, constraint in sorted(shapes_graph.subject_objects(SH.sparql)):
             ask = _bulk_query(shapes_graph, shape, constraint)
@@ -476,7 +477,7 @@ def _sparql_split(shapes_graph: Graph) -> _SparqlSplit:
         for triple in shapes_graph:
             if triple not in removed:
                 core.add(triple)
-        _SPLITS[key] = _SparqlSplit(core, tuple(dict.fromkeys(checks)))
+        _SPLITS[key] = _SparqlSplit(shapes_graph, core, tuple(dict.fromkeys(checks)))
     return _SPLITS[key]
 
 
