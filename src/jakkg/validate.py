@@ -757,7 +757,7 @@ def _validate_partition(key: str) -> list[tuple[dict[str, Any], list[list[str]]]
         owner = built.owner(f"<{record}>") if isinstance(record, URIRef) else None
         if owner == key or owner is None:
             kept.append((asdict(finding), _closure_lines(canonical, result)))
-    return kept
+    return sorted(kept, key=lambda k: json.dumps(k, sort_keys=True))  # the cache entry does not depend on the engine's order
 
 
 def _closure_lines(graph: Graph, node: Any) -> list[list[str]]:
