@@ -134,3 +134,60 @@ def test_a_query_the_bulk_question_cannot_answer_stays_with_the_engine(select: s
 def test_prebinding_rule(query: str, safe: bool) -> None:
     """$this as a free variable only where SHACL's pre-binding gives each focus node the same solutions."""
     assert _prebinding_safe("PREFIX ex: <http://example.org/#x>\n" + query) is safe
+
+
+# -- literals an Oxigraph store does not keep as written ("2.0" -> "2", "1"^^xsd:boolean -> true) --
+LITERALS = """<http://example.org/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://example.org/C> .
+<http://example.org/a> <http://example.org/p> "2.0"^^<http://www.w3.org/2001/XMLSchema#decimal> .
+<http://example.org/a> <http://example.org/q> "2"^^<http://www.w3.org/2001/XMLSchema#decimal> .
+<http://example.org/a> <http://example.org/neg> "1"^^<http://www.w3.org/2001/XMLSchema#boolean> .
+<http://example.org/a> <http://example.org/line> "7"^^<http://www.w3.org/2001/XMLSchema#positiveInteger> .
+"""
+
+
+@pytest.mark.parametrize(("select", "engine_only"), [
+    # "2.0" and "2" are one term in the store, two in the engine: the NOT EXISTS differs
+    ("SELECT $this WHERE { $this ex:p ?v . FILTER NOT EXISTS { $this ex:q ?v } }", True),
+    # "1"^^xsd:boolean is true in the store, not the term true in the engine
+    ("SELECT $this WHERE { $this a ex:C . FILTER NOT EXISTS { $this ex:neg true } }", True),
+    # the datatype of "7"^^xsd:positiveInteger is xsd:integer in the store
+    ("SELECT $this WHERE { $this ex:line ?v . FILTER (DATATYPE(?v) = xsd:positiveInteger) }", True),
+    # values compare alike; the changed literals are on properties the query does not name
+    ("SELECT $this WHERE { $this ex:line ?v . FILTER (?v > 5) }", False),
+    ("SELECT $this WHERE { $this a ex:C . FILTER NOT EXISTS { $this ex:other ?v } }", False),
+])
+def test_literals_the_store_changes_send_the_shapes_that_see_them_to_the_engine(select: str, engine_only: bool) -> None:
+    from jakkg.validate import _engine_only
+
+    shapes = one_shape(select.replace("xsd:", "<http://www.w3.org/2001/XMLSchema#").replace("positiveInteger)", "positiveInteger>)"))
+    split = _sparql_split(shapes)
+    assert len(split.checks) == 1
+    assert bool(_engine_only(LITERALS, split)) == engine_only
+    got, _ = fast(LITERALS, shapes)
+    assert set(got) == set(engine_results(LITERALS, shapes))
+    assert {str(f) for f in got.objects(None, SH.focusNode)} == {"http://example.org/a"}
+
+
+def test_a_typed_constant_in_a_pattern_stays_with_the_engine() -> None:
+    """The store would match "2.0" against a written "2.00"; the engine would not."""
+    assert not _sparql_split(one_shape("SELECT $this WHERE { $this ex:p 2.0 }")).checks
+    assert not _sparql_split(one_shape('SELECT $this WHERE { $this ex:p "2"^^<http://example.org/t> }')).checks
+    assert _sparql_split(one_shape("SELECT $this WHERE { $this ex:p ?v FILTER (?v > 2.0) }")).checks
+
+
+@pytest.mark.parametrize(("query", "predicates", "reads"), [
+    ("SELECT $this ?value ?n WHERE { $this ex:p ?value ; ex:q ?n . FILTER (?value > ?n) }", {"p", "q"}, False),
+    ("SELECT $this WHERE { $this ?p ?v }", None, False),
+    ("SELECT $this WHERE { $this ex:p ?v ; ?q ?w }", None, False),
+    ("SELECT $this WHERE { $this ex:p/!ex:q ?v }", None, False),
+    ("SELECT $this WHERE { $this ex:p/<http://example.org/r> ?v FILTER (regex(STR(?v), \"^a\")) }", {"p", "r"}, True),
+    ("SELECT $this ?m WHERE { $this ex:p ?v { SELECT $this (MAX(?w) AS ?m) WHERE { $this ex:q ?w } GROUP BY $this } }", {"p", "q"}, True),
+    ("SELECT $this WHERE { $this ex:p ?v FILTER NOT EXISTS { ?v ex:q true } }", {"p", "q"}, True),
+])
+def test_reach(query: str, predicates: set[str] | None, reads: bool) -> None:
+    """The properties a query can follow, and whether it reads a literal's form."""
+    from jakkg.validate import _reach
+
+    reach = _reach("PREFIX ex: <http://example.org/>\n" + query)
+    assert reach.predicates == (None if predicates is None else {f"http://example.org/{p}" for p in predicates})
+    assert reach.reads_literals is reads

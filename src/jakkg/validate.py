@@ -455,7 +455,8 @@ class _SparqlSplit:
 
     shapes: Graph  # the shapes it was made from (kept, so that their id is not reused)
     core: Graph
-    checks: tuple[tuple[str, str], ...]  # (shape IRI, ASK query over the data)
+    checks: tuple[tuple[str, str, _Reach], ...]  # (shape IRI, ASK query over the data, what the query reads)
+    predicates: frozenset[str] | None  # the properties the checks name (None: any), whose literals matter (see _engine_only)
 
 
 _SPLITS: dict[int, _SparqlSplit] = {}
@@ -465,11 +466,13 @@ def _sparql_split(shapes_graph: Graph) -> _SparqlSplit:
     """The split of ``shapes_graph``, made once per process (before the workers fork)."""
     key = id(shapes_graph)
     if key not in _SPLITS or _SPLITS[key].shapes is not shapes_graph:
-        checks, removed = [], set()
+        checks: dict[tuple[str, str], _Reach] = {}
+        removed = set()
         for shape, constraint in sorted(shapes_graph.subject_objects(SH.sparql)):
             ask = _bulk_query(shapes_graph, shape, constraint)
-            if ask is not None:
-                checks.append((str(shape), ask))
+            reach = _reach(ask) if ask is not None else None
+            if reach is not None and not reach.typed_constants:  # a typed constant stays with the engine (see _Reach)
+                checks[(str(shape), ask)] = reach
                 removed.add((shape, SH.sparql, constraint))
         core = Graph()
         for prefix, ns in shapes_graph.namespaces():
@@ -477,8 +480,15 @@ def _sparql_split(shapes_graph: Graph) -> _SparqlSplit:
         for triple in shapes_graph:
             if triple not in removed:
                 core.add(triple)
-        _SPLITS[key] = _SparqlSplit(shapes_graph, core, tuple(dict.fromkeys(checks)))
+        unique = tuple((shape, ask, reach) for (shape, ask), reach in checks.items())
+        _SPLITS[key] = _SparqlSplit(shapes_graph, core, unique, _named_predicates(unique))
     return _SPLITS[key]
+
+
+def _named_predicates(checks: tuple[tuple[str, str, _Reach], ...]) -> frozenset[str] | None:
+    """The properties the checks name together; None if one may follow any."""
+    named = [reach.predicates for _, _, reach in checks]
+    return None if any(p is None for p in named) else frozenset().union(*named)  # type: ignore[arg-type]
 
 
 def _turbo_results(text: str, store: Any, shapes_graph: Graph) -> Graph:
@@ -491,14 +501,194 @@ def _turbo_results(text: str, store: Any, shapes_graph: Graph) -> Graph:
     from pyshacl_turbo.rdf import Input
 
     split = _sparql_split(shapes_graph)
+    engine_only = _engine_only(text, split)
     _, results, _ = _program(split.core, "turbo").validate(Input(text, "nt", None, {}), allow_warnings=True)
     canonical = _canonical_results(results)
-    flagged = [shape for shape, ask in split.checks if store.query(ask)]
+    flagged = [shape for shape, ask, _ in split.checks if shape in engine_only or store.query(ask)]
     if flagged:
         _, more, _ = _program(shapes_graph, "turbo").validate(Input(text, "nt", None, {}), allow_warnings=True,
                                                               use_shapes=_with_helpers(shapes_graph, flagged))
         canonical = _union_results(canonical, _canonical_results(more))
     return canonical
+
+
+_STORED: dict[tuple[str, str], tuple[str, str] | None] = {}  # (lexical form, datatype) as written -> as an Oxigraph store gives it back
+_XSD_TYPED = re.compile(r'"\^\^<http://www\.w3\.org/2001/XMLSchema#')
+_TYPED_LINE = re.compile(r'[^ ]+ <([^<>\s]*)> "((?:[^"\\\n]|\\.)*)"\^\^<(http://www\.w3\.org/2001/XMLSchema#\w+)>')
+
+
+def _typed_literals(text: str, predicates: frozenset[str] | None) -> list[tuple[str, str, str]]:
+    """(property, lexical form, datatype) of the N-Triples lines with an XSD-typed literal on one of ``predicates`` (None: any).
+
+    Found from the datatype's fixed text back to the line's start: a scan
+    for a fixed string is five times faster than a pattern on every line.
+    """
+    out = []
+    for hit in _XSD_TYPED.finditer(text):
+        line = _TYPED_LINE.match(text, text.rfind("\n", 0, hit.start()) + 1)
+        if line is not None and (predicates is None or line.group(1) in predicates):
+            out.append(line.groups())
+    return out
+
+
+def _engine_only(text: str, split: _SparqlSplit) -> list[str]:
+    """The bulk-checked shapes the engine must run on N-Triples ``text`` whatever the store answers.
+
+    An Oxigraph store keeps numbers, booleans and dates as values:
+    "1.50"^^xsd:decimal comes back as "1.5", "98"^^xsd:positiveInteger as
+    an xsd:integer, "1"^^xsd:boolean as true; the engine keeps terms as
+    written. A query reaches literals only through the properties it names
+    (see :func:`_reach`). Through those, two written terms that the store
+    makes one could join, or fail a NOT EXISTS, where the engine's do not;
+    and a query that reads a literal's form (STR, REGEX, DATATYPE, a
+    constant in a pattern ...) could tell a changed literal from the
+    written one. Such a shape, on such a text, is left to the engine.
+    Comparisons and arithmetic use values, which the store keeps. Each
+    distinct literal is tried once, in a scratch store.
+    """
+    found = _typed_literals(text, split.predicates)
+    pairs = {(lexical, datatype) for _, lexical, datatype in found}
+    _probe(sorted(pair for pair in pairs if pair not in _STORED))
+    changed, merged, by_stored = set(), set(), {}
+    for predicate, lexical, datatype in found:
+        stored = _STORED[(lexical, datatype)]
+        if stored != (lexical, datatype):
+            changed.add(predicate)
+        if stored is None:
+            merged.add(predicate)
+        else:
+            by_stored.setdefault(stored, {})[(lexical, datatype)] = predicate
+    for written in by_stored.values():
+        if len(written) > 1:
+            merged.update(written.values())
+    out = []
+    for shape, _, reach in split.checks:
+        seen = changed | merged if reach.predicates is None else (changed | merged) & reach.predicates
+        if seen & merged or (reach.reads_literals and seen):
+            out.append(shape)
+    return out
+
+
+def _probe(pairs: list[tuple[str, str]]) -> None:
+    """Record in _STORED how an Oxigraph store gives back each (lexical form, datatype)."""
+    from pyoxigraph import Literal as OxLiteral
+    from pyoxigraph import NamedNode, Quad, Store
+
+    probe, subject = Store(), NamedNode("urn:jakkg:probe")
+    for i, (lexical, datatype) in enumerate(pairs):
+        _STORED[(lexical, datatype)] = None  # unless it comes back below (an escape is not decoded here: None)
+        if "\\" not in lexical:
+            probe.add(Quad(subject, NamedNode(f"urn:jakkg:probe:{i}"), OxLiteral(lexical, datatype=NamedNode(datatype))))
+    for quad in probe:
+        _STORED[pairs[int(quad.predicate.value.rsplit(":", 1)[1])]] = (quad.object.value, quad.object.datatype.value)
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """What a bulk query can see of the data: the properties it names, and whether it reads a literal's form."""
+
+    predicates: frozenset[str] | None  # None: any property (a variable predicate, a negated property set)
+    reads_literals: bool
+    typed_constants: bool  # a number or ^^ literal in a pattern: the store matches it as a value, the engine as a term
+
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# Functions that read a literal's lexical form, language or datatype, or return a term it chose (MIN, SAMPLE ...).
+_READS_FORM = {
+    "STR", "LANG", "LANGMATCHES", "DATATYPE", "SAMETERM", "STRDT", "STRLANG", "STRLEN", "SUBSTR", "UCASE", "LCASE",
+    "STRSTARTS", "STRENDS", "CONTAINS", "STRBEFORE", "STRAFTER", "ENCODE_FOR_URI", "CONCAT", "REPLACE", "REGEX",
+    "MD5", "SHA1", "SHA256", "SHA384", "SHA512", "IRI", "URI", "BNODE", "MIN", "MAX", "SAMPLE", "GROUP_CONCAT",
+}
+_PATH_SPLIT = re.compile(r"[/|^*+?()]")
+
+
+def _reach(query: str) -> _Reach:
+    """The properties a query names and whether it reads literals' forms (see :func:`_engine_only`), from its tokens.
+
+    Inside graph patterns every IRI and prefixed name counts as a property
+    (a superset); a variable between two terms, or after ``;`` or ``[``, is
+    a variable predicate, and ``!`` a negated property set: any property.
+    A literal or number in a pattern is matched as a term: it reads forms.
+    """
+    tokens = _tokens(query) or []
+    prefixes = {tokens[i + 1]: tokens[i + 2][1:-1] for i in range(len(tokens) - 2) if tokens[i].upper() == "PREFIX"}
+    predicates: set[str] | None = set()
+    reads, typed = not tokens, not tokens
+    for i, token, kind in _walk(tokens):
+        if kind == "expr":
+            reads = reads or token.upper() in _READS_FORM
+            continue
+        if token[:1] in ('"', "'") or _NUMBER.fullmatch(token) or token in ("true", "false") or "^^" in token:
+            reads = True
+            typed = typed or bool(_NUMBER.fullmatch(token)) or "^^" in token
+        if "!" in token or (token[:1] in ("?", "$") and _predicate_position(tokens, i)):
+            predicates = None
+        if predicates is not None:
+            iris = _iris(token, prefixes)
+            predicates = None if None in iris else predicates | iris  # type: ignore[operator]
+    return _Reach(None if predicates is None else frozenset(predicates), reads, typed)
+
+
+def _iris(token: str, prefixes: dict[str, str]) -> set[str | None]:
+    """The IRIs a pattern token names: an IRI, prefixed names (also inside a path), ``a``; None for an unknown prefix."""
+    if token.startswith("<") and token.endswith(">"):
+        return {token[1:-1]}
+    if token == "a":
+        return {str(RDF.type)}
+    out: set[str | None] = set()
+    for piece in _PATH_SPLIT.split(token):
+        prefix, colon, local = piece.partition(":")
+        if colon and not piece.startswith("_:"):
+            out.add(prefixes[prefix + ":"] + local if prefix + ":" in prefixes else None)
+    return out
+
+
+def _is_term(token: str) -> bool:
+    return token[:1] in ("<", "?", "$", '"', "'") or ":" in token or token in ("a", "true", "false") or bool(_NUMBER.fullmatch(token))
+
+
+def _predicate_position(tokens: list[str], i: int) -> bool:
+    before, after = tokens[i - 1] if i else "", tokens[i + 1] if i + 1 < len(tokens) else ""
+    return (before in (";", "[") or _is_term(before)) and (after in ("[", "(") or _is_term(after))
+
+
+def _walk(tokens: list[str]) -> Iterable[tuple[int, str, str]]:
+    """Each token with where it is: ``pattern`` (graph patterns) or ``expr`` (FILTER, a SELECT's projection)."""
+    stack: list[str] = []  # "group", "paren" (in a pattern) or "expr"
+    filtering = False  # after FILTER, before its expression or EXISTS group
+    for i, token in enumerate(tokens):
+        top = stack[-1] if stack else "group"
+        upper = token.upper()
+        if token == "{":
+            stack.append("group")
+            filtering = False
+        elif token == "}":
+            if stack:
+                stack.pop()
+        elif token == "(":
+            stack.append("expr" if top == "expr" or filtering or _in_head(tokens, i) else "paren")
+            filtering = False
+        elif token == ")":
+            if stack:
+                stack.pop()
+        elif top == "expr" or filtering or _in_head(tokens, i):  # a SELECT's projection names variables, not patterns
+            yield i, token, "expr"
+        elif upper == "FILTER":
+            filtering = True
+        elif upper not in ("SELECT", "ASK", "WHERE", "DISTINCT", "REDUCED", "OPTIONAL", "GROUP", "ORDER", "BY", "PREFIX"):
+            if i >= 2 and tokens[i - 2].upper() == "PREFIX" or i >= 1 and tokens[i - 1].upper() == "PREFIX":
+                continue
+            yield i, token, "pattern"
+
+
+def _in_head(tokens: list[str], i: int) -> bool:
+    """Whether ``tokens[i]`` is in a SELECT's projection (before its WHERE or group)."""
+    for j in range(i - 1, -1, -1):
+        if tokens[j] in ("{", "}") or tokens[j].upper() == "WHERE":
+            return False
+        if tokens[j].upper() == "SELECT":
+            return True
+    return False
 
 
 def _union_results(a: Graph, b: Graph) -> Graph:
@@ -609,7 +799,7 @@ _TOKEN = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"|' r"'(?:[^'\\\n]|\\.)*'"  # short strings
     r'|<[^<>"{}|^`\\\s]*>'  # IRIs
     r"|[?$]\w+|[{}()\[\].;,]"  # variables, brackets, separators
-    r"|[^\s{}()\[\].;,'\"#]+)"  # keywords, prefixed names, numbers, operators
+    r"|[^\s{}()\[\].;,'\"#<]+|<=?)"  # keywords, prefixed names, numbers, operators
 )
 _LONG_STRING = {"'''": re.compile(r"(?:[^'\\]|\\.|'(?!''))*'''", re.DOTALL), '"""': re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""', re.DOTALL)}
 _REFUSED = {"MINUS", "BIND", "VALUES", "SERVICE", "GRAPH", "UNION", "LIMIT", "OFFSET", "HAVING", "FROM"}
