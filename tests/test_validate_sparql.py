@@ -191,3 +191,15 @@ def test_reach(query: str, predicates: set[str] | None, reads: bool) -> None:
     reach = _reach("PREFIX ex: <http://example.org/>\n" + query)
     assert reach.predicates == (None if predicates is None else {f"http://example.org/{p}" for p in predicates})
     assert reach.reads_literals is reads
+
+
+def test_text_that_only_looks_typed_trusts_no_bulk_answer() -> None:
+    """A string that contains a datatype's text cannot be read as a typed literal: every bulk-checked shape goes to the engine."""
+    from jakkg.validate import _engine_only, _typed_literals
+
+    tricky = '<http://example.org/a> <http://example.org/p> "x\\"^^<http://www.w3.org/2001/XMLSchema#int> y" .\n'
+    assert _typed_literals(tricky, None) is None
+    split = _sparql_split(one_shape("SELECT $this WHERE { $this a ?type . FILTER NOT EXISTS { $this ex:p ?x } }"))
+    assert _engine_only(tricky, split) == ["http://example.org/Shape"]
+    assert _typed_literals(LITERALS, frozenset({"http://example.org/p"})) == \
+        [("http://example.org/p", "2.0", "http://www.w3.org/2001/XMLSchema#decimal")]

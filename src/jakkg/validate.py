@@ -438,7 +438,7 @@ def _program(shapes_graph: Graph, engine: str) -> Any:
 
 
 # -- sh:sparql constraints checked in bulk (issue 10) --------------------------------
-# pyshacl-turbo runs a SPARQL constraint once per focus node: the 39 of the
+# pyshacl-turbo runs a SPARQL constraint once per focus node: the 40 of the
 # shapes (36 predicate rules on every claim) were half of the build's
 # validation time. Each is asked once per partition instead, on an Oxigraph
 # store, with $this a variable restricted to the shape's targets: "has any
@@ -448,7 +448,9 @@ def _program(shapes_graph: Graph, engine: str) -> Any:
 # only decides which shapes need running. It must never say no where a focus
 # node has a solution, so it is asked only of queries whose form makes the
 # free variable equivalent to SHACL's pre-binding of $this (see
-# :func:`_prebinding_safe`); the other constraints stay with the engine.
+# :func:`_prebinding_safe`), and a shape that could see a literal the store
+# keeps otherwise than written is run by the engine (see :func:`_engine_only`);
+# the other constraints stay with the engine.
 @dataclass(frozen=True)
 class _SparqlSplit:
     """The shapes without their bulk-checked sh:sparql constraints, and an ASK query per such shape."""
@@ -517,16 +519,20 @@ _XSD_TYPED = re.compile(r'"\^\^<http://www\.w3\.org/2001/XMLSchema#')
 _TYPED_LINE = re.compile(r'[^ ]+ <([^<>\s]*)> "((?:[^"\\\n]|\\.)*)"\^\^<(http://www\.w3\.org/2001/XMLSchema#\w+)>')
 
 
-def _typed_literals(text: str, predicates: frozenset[str] | None) -> list[tuple[str, str, str]]:
+def _typed_literals(text: str, predicates: frozenset[str] | None) -> list[tuple[str, str, str]] | None:
     """(property, lexical form, datatype) of the N-Triples lines with an XSD-typed literal on one of ``predicates`` (None: any).
 
     Found from the datatype's fixed text back to the line's start: a scan
     for a fixed string is five times faster than a pattern on every line.
+    None if a line with that text does not read as such a triple (say, a
+    quote that contains it): the caller then trusts no bulk answer.
     """
     out = []
     for hit in _XSD_TYPED.finditer(text):
         line = _TYPED_LINE.match(text, text.rfind("\n", 0, hit.start()) + 1)
-        if line is not None and (predicates is None or line.group(1) in predicates):
+        if line is None:
+            return None
+        if predicates is None or line.group(1) in predicates:
             out.append(line.groups())
     return out
 
@@ -547,6 +553,8 @@ def _engine_only(text: str, split: _SparqlSplit) -> list[str]:
     distinct literal is tried once, in a scratch store.
     """
     found = _typed_literals(text, split.predicates)
+    if found is None:
+        return [shape for shape, _, _ in split.checks]
     pairs = {(lexical, datatype) for _, lexical, datatype in found}
     _probe(sorted(pair for pair in pairs if pair not in _STORED))
     changed, merged, by_stored = set(), set(), {}
