@@ -382,6 +382,8 @@ def validate_built(built: Any, shapes_path: Path | None = None, *, source: str =
     shapes_text = shapes_path.read_text(encoding="utf-8")
     shapes_graph = load_shapes(shapes_path)
     _program(shapes_graph, engine)  # a malformed shape fails here, once, before any worker starts
+    if engine == "turbo":  # the workers inherit the split shapes and their compiled core
+        _program(_sparql_split(shapes_graph).core, engine)
     partitions = built.partitions()
     salt = f"{engine} {_engine_version(engine)} {hashlib.sha256(shapes_text.encode()).hexdigest()}\n"
     digests = {key: hashlib.sha256((salt + "".join(lines)).encode()).hexdigest() for key, lines in partitions.items()}
@@ -415,7 +417,7 @@ def _engine_version(engine: str) -> str:
     return version("pyshacl-turbo" if engine == "turbo" else "pyshacl")
 
 
-_PROGRAMS: dict[tuple[int, str], Any] = {}
+_PROGRAMS: dict[tuple[int, str], tuple[Graph, Any]] = {}  # each with its graph, so that its id is not reused
 
 
 def _program(shapes_graph: Graph, engine: str) -> Any:
@@ -423,34 +425,529 @@ def _program(shapes_graph: Graph, engine: str) -> Any:
     if engine != "turbo":
         return None
     key = (id(shapes_graph), engine)
-    if key not in _PROGRAMS:
+    if key not in _PROGRAMS or _PROGRAMS[key][0] is not shapes_graph:
         from pyshacl_turbo import compile_shapes
 
         try:
-            _PROGRAMS[key] = compile_shapes(shapes_graph, advanced=False)
+            _PROGRAMS[key] = (shapes_graph, compile_shapes(shapes_graph, advanced=False))
         except Exception as exc:  # noqa: BLE001 - reported as the malformed shape it is
             where, shape = _locate_bad_shape(shapes_graph, default_shapes())
             raise UsageError(f"{DEFAULT_SHAPES_NAME}{where}: invalid shape{' ' + shape if shape else 's'}: "
                              f"{' '.join(str(exc).split())[:300]}") from None
-    return _PROGRAMS[key]
+    return _PROGRAMS[key][1]
+
+
+# -- sh:sparql constraints checked in bulk (issue 10) --------------------------------
+# pyshacl-turbo runs a SPARQL constraint once per focus node: the 40 of the
+# shapes (36 predicate rules on every claim) were half of the build's
+# validation time. Each is asked once per partition instead, on an Oxigraph
+# store, with $this a variable restricted to the shape's targets: "has any
+# target a solution?". Only the shapes answered yes (none, in a clean build)
+# are then run by pyshacl-turbo as before, so every result -- its message,
+# value, path, severity -- is still pyshacl-turbo's own; the bulk question
+# only decides which shapes need running. It must never say no where a focus
+# node has a solution, so it is asked only of queries whose form makes the
+# free variable equivalent to SHACL's pre-binding of $this (see
+# :func:`_prebinding_safe`), and a shape that could see a literal the store
+# keeps otherwise than written is run by the engine (see :func:`_engine_only`);
+# the other constraints stay with the engine.
+@dataclass(frozen=True)
+class _SparqlSplit:
+    """The shapes without their bulk-checked sh:sparql constraints, and an ASK query per such shape."""
+
+    shapes: Graph  # the shapes it was made from (kept, so that their id is not reused)
+    core: Graph
+    checks: tuple[tuple[str, str, _Reach], ...]  # (shape IRI, ASK query over the data, what the query reads)
+    predicates: frozenset[str] | None  # the properties the checks name (None: any), whose literals matter (see _engine_only)
+
+
+_SPLITS: dict[int, _SparqlSplit] = {}
+
+
+def _sparql_split(shapes_graph: Graph) -> _SparqlSplit:
+    """The split of ``shapes_graph``, made once per process (before the workers fork)."""
+    key = id(shapes_graph)
+    if key not in _SPLITS or _SPLITS[key].shapes is not shapes_graph:
+        checks: dict[tuple[str, str], _Reach] = {}
+        removed = set()
+        for shape, constraint in sorted(shapes_graph.subject_objects(SH.sparql)):
+            ask = _bulk_query(shapes_graph, shape, constraint)
+            reach = _reach(ask) if ask is not None else None
+            if reach is not None and not reach.typed_constants:  # a typed constant stays with the engine (see _Reach)
+                checks[(str(shape), ask)] = reach
+                removed.add((shape, SH.sparql, constraint))
+        core = Graph()
+        for prefix, ns in shapes_graph.namespaces():
+            core.bind(prefix, ns)
+        for triple in shapes_graph:
+            if triple not in removed:
+                core.add(triple)
+        unique = tuple((shape, ask, reach) for (shape, ask), reach in checks.items())
+        _SPLITS[key] = _SparqlSplit(shapes_graph, core, unique, _named_predicates(unique))
+    return _SPLITS[key]
+
+
+def _named_predicates(checks: tuple[tuple[str, str, _Reach], ...]) -> frozenset[str] | None:
+    """The properties the checks name together; None if one may follow any."""
+    named = [reach.predicates for _, _, reach in checks]
+    return None if any(p is None for p in named) else frozenset().union(*named)  # type: ignore[arg-type]
+
+
+def _turbo_results(text: str, store: Any, shapes_graph: Graph) -> Graph:
+    """pyshacl-turbo's canonical results on N-Triples ``text``: what the whole shapes report, made cheaper.
+
+    The core shapes run as they are; a bulk-checked SPARQL shape runs only
+    when its ASK query finds a target with a solution in ``store`` (the same
+    text, loaded in Oxigraph).
+    """
+    from pyshacl_turbo.rdf import Input
+
+    split = _sparql_split(shapes_graph)
+    engine_only = _engine_only(text, split)
+    _, results, _ = _program(split.core, "turbo").validate(Input(text, "nt", None, {}), allow_warnings=True)
+    canonical = _canonical_results(results)
+    flagged = [shape for shape, ask, _ in split.checks if shape in engine_only or store.query(ask)]
+    if flagged:
+        _, more, _ = _program(shapes_graph, "turbo").validate(Input(text, "nt", None, {}), allow_warnings=True,
+                                                              use_shapes=_with_helpers(shapes_graph, flagged))
+        canonical = _union_results(canonical, _canonical_results(more))
+    return canonical
+
+
+_STORED: dict[tuple[str, str], tuple[str, str] | None] = {}  # (lexical form, datatype) as written -> as an Oxigraph store gives it back
+_XSD_TYPED = re.compile(r'"\^\^<http://www\.w3\.org/2001/XMLSchema#')
+_TYPED_LINE = re.compile(r'[^ ]+ <([^<>\s]*)> "((?:[^"\\\n]|\\.)*)"\^\^<(http://www\.w3\.org/2001/XMLSchema#\w+)>')
+
+
+def _typed_literals(text: str, predicates: frozenset[str] | None) -> list[tuple[str, str, str]] | None:
+    """(property, lexical form, datatype) of the N-Triples lines with an XSD-typed literal on one of ``predicates`` (None: any).
+
+    Found from the datatype's fixed text back to the line's start: a scan
+    for a fixed string is five times faster than a pattern on every line.
+    None if a line with that text does not read as such a triple (say, a
+    quote that contains it): the caller then trusts no bulk answer.
+    """
+    out = []
+    for hit in _XSD_TYPED.finditer(text):
+        line = _TYPED_LINE.match(text, text.rfind("\n", 0, hit.start()) + 1)
+        if line is None:
+            return None
+        if predicates is None or line.group(1) in predicates:
+            out.append(line.groups())
+    return out
+
+
+def _engine_only(text: str, split: _SparqlSplit) -> list[str]:
+    """The bulk-checked shapes the engine must run on N-Triples ``text`` whatever the store answers.
+
+    An Oxigraph store keeps numbers, booleans and dates as values:
+    "1.50"^^xsd:decimal comes back as "1.5", "98"^^xsd:positiveInteger as
+    an xsd:integer, "1"^^xsd:boolean as true; the engine keeps terms as
+    written. A query reaches literals only through the properties it names
+    (see :func:`_reach`). Through those, two written terms that the store
+    makes one could join, or fail a NOT EXISTS, where the engine's do not;
+    and a query that reads a literal's form (STR, REGEX, DATATYPE, a
+    constant in a pattern ...) could tell a changed literal from the
+    written one. Such a shape, on such a text, is left to the engine.
+    Comparisons and arithmetic use values, which the store keeps. Each
+    distinct literal is tried once, in a scratch store.
+    """
+    found = _typed_literals(text, split.predicates)
+    if found is None:
+        return [shape for shape, _, _ in split.checks]
+    pairs = {(lexical, datatype) for _, lexical, datatype in found}
+    _probe(sorted(pair for pair in pairs if pair not in _STORED))
+    changed, merged, by_stored = set(), set(), {}
+    for predicate, lexical, datatype in found:
+        stored = _STORED[(lexical, datatype)]
+        if stored != (lexical, datatype):
+            changed.add(predicate)
+        if stored is None:
+            merged.add(predicate)
+        else:
+            by_stored.setdefault(stored, {})[(lexical, datatype)] = predicate
+    for written in by_stored.values():
+        if len(written) > 1:
+            merged.update(written.values())
+    out = []
+    for shape, _, reach in split.checks:
+        seen = changed | merged if reach.predicates is None else (changed | merged) & reach.predicates
+        if seen & merged or (reach.reads_literals and seen):
+            out.append(shape)
+    return out
+
+
+def _probe(pairs: list[tuple[str, str]]) -> None:
+    """Record in _STORED how an Oxigraph store gives back each (lexical form, datatype)."""
+    from pyoxigraph import Literal as OxLiteral
+    from pyoxigraph import NamedNode, Quad, Store
+
+    probe, subject = Store(), NamedNode("urn:jakkg:probe")
+    for i, (lexical, datatype) in enumerate(pairs):
+        _STORED[(lexical, datatype)] = None  # unless it comes back below (an escape is not decoded here: None)
+        if "\\" not in lexical:
+            probe.add(Quad(subject, NamedNode(f"urn:jakkg:probe:{i}"), OxLiteral(lexical, datatype=NamedNode(datatype))))
+    for quad in probe:
+        _STORED[pairs[int(quad.predicate.value.rsplit(":", 1)[1])]] = (quad.object.value, quad.object.datatype.value)
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """What a bulk query can see of the data: the properties it names, and whether it reads a literal's form."""
+
+    predicates: frozenset[str] | None  # None: any property (a variable predicate, a negated property set)
+    reads_literals: bool
+    typed_constants: bool  # a number or ^^ literal in a pattern: the store matches it as a value, the engine as a term
+
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# Functions that read a literal's lexical form, language or datatype, or return a term it chose (MIN, SAMPLE ...).
+_READS_FORM = {
+    "STR", "LANG", "LANGMATCHES", "DATATYPE", "SAMETERM", "STRDT", "STRLANG", "STRLEN", "SUBSTR", "UCASE", "LCASE",
+    "STRSTARTS", "STRENDS", "CONTAINS", "STRBEFORE", "STRAFTER", "ENCODE_FOR_URI", "CONCAT", "REPLACE", "REGEX",
+    "MD5", "SHA1", "SHA256", "SHA384", "SHA512", "IRI", "URI", "BNODE", "MIN", "MAX", "SAMPLE", "GROUP_CONCAT",
+}
+_PATH_SPLIT = re.compile(r"[/|^*+?()]")
+
+
+def _reach(query: str) -> _Reach:
+    """The properties a query names and whether it reads literals' forms (see :func:`_engine_only`), from its tokens.
+
+    Inside graph patterns every IRI and prefixed name counts as a property
+    (a superset); a variable between two terms, or after ``;`` or ``[``, is
+    a variable predicate, and ``!`` a negated property set: any property.
+    A literal or number in a pattern is matched as a term: it reads forms.
+    """
+    tokens = _tokens(query) or []
+    prefixes = {tokens[i + 1]: tokens[i + 2][1:-1] for i in range(len(tokens) - 2) if tokens[i].upper() == "PREFIX"}
+    predicates: set[str] | None = set()
+    reads, typed = not tokens, not tokens
+    for i, token, kind in _walk(tokens):
+        if kind == "expr":
+            reads = reads or token.upper() in _READS_FORM
+            continue
+        if token[:1] in ('"', "'") or _NUMBER.fullmatch(token) or token in ("true", "false") or "^^" in token:
+            reads = True
+            typed = typed or bool(_NUMBER.fullmatch(token)) or "^^" in token
+        if "!" in token or (token[:1] in ("?", "$") and _predicate_position(tokens, i)):
+            predicates = None
+        if predicates is not None:
+            iris = _iris(token, prefixes)
+            predicates = None if None in iris else predicates | iris  # type: ignore[operator]
+    return _Reach(None if predicates is None else frozenset(predicates), reads, typed)
+
+
+def _iris(token: str, prefixes: dict[str, str]) -> set[str | None]:
+    """The IRIs a pattern token names: an IRI, prefixed names (also inside a path), ``a``; None for an unknown prefix."""
+    if token.startswith("<") and token.endswith(">"):
+        return {token[1:-1]}
+    if token == "a":
+        return {str(RDF.type)}
+    out: set[str | None] = set()
+    for piece in _PATH_SPLIT.split(token):
+        prefix, colon, local = piece.partition(":")
+        if colon and not piece.startswith("_:"):
+            out.add(prefixes[prefix + ":"] + local if prefix + ":" in prefixes else None)
+    return out
+
+
+def _is_term(token: str) -> bool:
+    return token[:1] in ("<", "?", "$", '"', "'") or ":" in token or token in ("a", "true", "false") or bool(_NUMBER.fullmatch(token))
+
+
+def _predicate_position(tokens: list[str], i: int) -> bool:
+    before, after = tokens[i - 1] if i else "", tokens[i + 1] if i + 1 < len(tokens) else ""
+    return (before in (";", "[") or _is_term(before)) and (after in ("[", "(") or _is_term(after))
+
+
+def _walk(tokens: list[str]) -> Iterable[tuple[int, str, str]]:
+    """Each token with where it is: ``pattern`` (graph patterns) or ``expr`` (FILTER, a SELECT's projection)."""
+    stack: list[str] = []  # "group", "paren" (in a pattern) or "expr"
+    filtering = False  # after FILTER, before its expression or EXISTS group
+    for i, token in enumerate(tokens):
+        top = stack[-1] if stack else "group"
+        upper = token.upper()
+        if token == "{":
+            stack.append("group")
+            filtering = False
+        elif token == "}":
+            if stack:
+                stack.pop()
+        elif token == "(":
+            stack.append("expr" if top == "expr" or filtering or _in_head(tokens, i) else "paren")
+            filtering = False
+        elif token == ")":
+            if stack:
+                stack.pop()
+        elif top == "expr" or filtering or _in_head(tokens, i):  # a SELECT's projection names variables, not patterns
+            yield i, token, "expr"
+        elif upper == "FILTER":
+            filtering = True
+        elif upper not in ("SELECT", "ASK", "WHERE", "DISTINCT", "REDUCED", "OPTIONAL", "GROUP", "ORDER", "BY", "PREFIX"):
+            if i >= 2 and tokens[i - 2].upper() == "PREFIX" or i >= 1 and tokens[i - 1].upper() == "PREFIX":
+                continue
+            yield i, token, "pattern"
+
+
+def _in_head(tokens: list[str], i: int) -> bool:
+    """Whether ``tokens[i]`` is in a SELECT's projection (before its WHERE or group)."""
+    for j in range(i - 1, -1, -1):
+        if tokens[j] in ("{", "}") or tokens[j].upper() == "WHERE":
+            return False
+        if tokens[j].upper() == "SELECT":
+            return True
+    return False
+
+
+def _union_results(a: Graph, b: Graph) -> Graph:
+    """Two canonical results graphs as one: the same result (same content, same label) once; conforms recomputed."""
+    out = Graph()
+    for prefix, ns in a.namespaces():
+        out.bind(prefix, ns)
+    for graph in (a, b):
+        for triple in graph:
+            if triple[1] != SH.conforms:
+                out.add(triple)
+    any_result = (None, RDF.type, SH.ValidationResult) in out
+    for report in set(out.subjects(RDF.type, SH.ValidationReport)):
+        out.add((report, SH.conforms, Literal(not any_result)))
+    return out
+
+
+PREBOUND = ("shapesGraph", "currentShape")  # pre-bound variables besides $this: a query using them stays with the engine
+
+
+def _bulk_query(shapes: Graph, shape: Any, constraint: Any) -> str | None:
+    """An ASK query: does any target of ``shape`` have a solution of ``constraint``'s SELECT? None: not safely askable.
+
+    SHACL-SPARQL (section 5.3) runs the SELECT with $this pre-bound to each
+    focus node and $PATH replaced by the shape's path. Asked once with $this
+    free and joined with the targets, it finds the same focus nodes when
+    :func:`_prebinding_safe` holds. Targets follow SHACL 2.1.3: a class
+    target includes the instances of its subclasses (rdfs:subClassOf* in the
+    data, as the engine reads it).
+    """
+    if not isinstance(shape, URIRef) or any(True for _ in shapes.subjects(None, shape)):
+        return None  # a shape another shape refers to (sh:node, sh:or ...) is not validated on its own targets only
+    selects = list(shapes.objects(constraint, SH.select))
+    if len(selects) != 1 or any(True for _ in shapes.objects(constraint, SH.ask)):
+        return None
+    targets = _target_patterns(shapes, shape)
+    if not targets:
+        return None
+    query = str(selects[0])
+    path = shapes.value(shape, SH.path)
+    if "$PATH" in query:
+        sparql_path = _sparql_path(shapes, path) if path is not None else None
+        if sparql_path is None:
+            return None
+        query = query.replace("$PATH", sparql_path)
+    prologue = _prologue(shapes, constraint)
+    if prologue is None or any(re.search(rf"[?$]{name}\b", query) for name in PREBOUND):
+        return None
+    if not _prebinding_safe(prologue + query):
+        return None
+    return f"{prologue}ASK {{ {{ {' } UNION { '.join(targets)} }} {{ {query} }} }}"
+
+
+def _target_patterns(shapes: Graph, shape: Any) -> list[str]:
+    """A graph pattern per target of ``shape`` binding ?this; [] when it has a target kind this does not cover."""
+    patterns = []
+    for kind, value in sorted(shapes.predicate_objects(shape)):
+        if kind not in TARGETS:
+            continue
+        if kind == SH.target or isinstance(value, BNode):
+            return []
+        if kind == SH.targetClass:
+            patterns.append(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {value.n3()}")
+        elif kind == SH.targetSubjectsOf:
+            patterns.append(f"?this {value.n3()} ?jakkg_target")
+        elif kind == SH.targetObjectsOf:
+            patterns.append(f"?jakkg_target {value.n3()} ?this")
+        else:  # sh:targetNode
+            patterns.append(f"VALUES ?this {{ {value.n3()} }}")
+    return patterns
+
+
+def _prologue(shapes: Graph, constraint: Any) -> str | None:
+    """The PREFIX lines of the constraint's sh:prefixes (SHACL 5.2.1); None if a declaration is malformed."""
+    lines = []
+    for ontology in shapes.objects(constraint, SH.prefixes):
+        for declaration in shapes.objects(ontology, SH.declare):
+            prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
+            if prefix is None or namespace is None:
+                return None
+            lines.append(f"PREFIX {prefix}: <{namespace}>\n")
+    return "".join(sorted(set(lines)))
+
+
+def _sparql_path(shapes: Graph, path: Any) -> str | None:
+    """A SHACL property path (SHACL 2.3.1) in SPARQL syntax; None for a form this does not write."""
+    if isinstance(path, URIRef):
+        return path.n3()
+    if (path, RDF.first, None) in shapes:
+        parts = [_sparql_path(shapes, p) for p in Collection(shapes, path)]
+        return None if None in parts or len(parts) < 2 else "(" + "/".join(parts) + ")"  # type: ignore[arg-type]
+    if (inverse := shapes.value(path, SH.inversePath)) is not None:
+        inner = _sparql_path(shapes, inverse)
+        return None if inner is None else f"(^{inner})"
+    if (alternatives := shapes.value(path, SH.alternativePath)) is not None:
+        parts = [_sparql_path(shapes, p) for p in Collection(shapes, alternatives)]
+        return None if None in parts or len(parts) < 2 else "(" + "|".join(parts) + ")"  # type: ignore[arg-type]
+    for prop, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        if (inner_path := shapes.value(path, prop)) is not None:
+            inner = _sparql_path(shapes, inner_path)
+            return None if inner is None else f"({inner}){mark}"
+    return None
+
+
+_TOKEN = re.compile(
+    r"\s+|#[^\n]*"  # spaces and comments: dropped
+    r"|(?P<tok>'''|\"\"\""  # a long string: its end is found below
+    r'|"(?:[^"\\\n]|\\.)*"|' r"'(?:[^'\\\n]|\\.)*'"  # short strings
+    r'|<[^<>"{}|^`\\\s]*>'  # IRIs
+    r"|[?$]\w+|[{}()\[\].;,]"  # variables, brackets, separators
+    r"|[^\s{}()\[\].;,'\"#<]+|<=?)"  # keywords, prefixed names, numbers, operators
+)
+_LONG_STRING = {"'''": re.compile(r"(?:[^'\\]|\\.|'(?!''))*'''", re.DOTALL), '"""': re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""', re.DOTALL)}
+_REFUSED = {"MINUS", "BIND", "VALUES", "SERVICE", "GRAPH", "UNION", "LIMIT", "OFFSET", "HAVING", "FROM"}
+_PARTS = {"FILTER", "OPTIONAL"}
+
+
+def _tokens(query: str) -> list[str] | None:
+    """SPARQL tokens: strings and IRIs whole, comments and spaces dropped; None for text this does not tokenize."""
+    out, i = [], 0
+    while i < len(query):
+        m = _TOKEN.match(query, i)
+        if m is None:
+            return None
+        token, i = m.group("tok"), m.end()
+        if token in _LONG_STRING:
+            if (end := _LONG_STRING[token].match(query, i)) is None:
+                return None
+            token, i = "''", end.end()
+        if token:
+            out.append(token)
+    return out
+
+
+def _prebinding_safe(query: str) -> bool:
+    """Whether $this as a free variable, joined with the targets, gives each focus node the solutions pre-binding gives it.
+
+    It does when every group that names $this binds it with a triple pattern
+    before any other part that names it (OPTIONAL is order-sensitive), so
+    each solution of the group has $this bound and a FILTER (EXISTS, NOT
+    EXISTS ...) sees the value pre-binding gives it; and when a sub-select
+    that names $this projects it (SHACL 5.6.1 requires that) and, if it
+    aggregates or groups, groups by it (each focus node keeps its own
+    aggregate). MINUS, BIND, VALUES, SERVICE, GRAPH, UNION, LIMIT, OFFSET,
+    HAVING and FROM anywhere, or solution modifiers on the query, send the
+    constraint to the engine instead. A small tokenizer rather than rdflib's
+    parser, which takes 45 ms a query (2 s for the shapes, in every build).
+    """
+    tokens = _tokens(query)
+    if tokens is None or any(t.upper() in _REFUSED for t in tokens):
+        return False
+    i = 0
+    while i < len(tokens) and tokens[i].upper() in ("PREFIX", "BASE"):
+        i += 3 if tokens[i].upper() == "PREFIX" else 2
+    if i >= len(tokens) or tokens[i].upper() != "SELECT":
+        return False
+    end, safe = _select_safe(tokens, i)
+    return safe and end == len(tokens)
+
+
+def _is_this(token: str) -> bool:
+    return token[:1] in ("?", "$") and token[1:] == "this"
+
+
+def _balanced(tokens: list[str], i: int) -> int:
+    """The index after the bracket opened at ``tokens[i]`` closes (any of (), {}, [] nest inside); past the end if none."""
+    depth = 0
+    for j in range(i, len(tokens)):
+        depth += 1 if tokens[j] in ("(", "{", "[") else -1 if tokens[j] in (")", "}", "]") else 0
+        if depth == 0:
+            return j + 1
+    return len(tokens) + 1
+
+
+def _select_safe(tokens: list[str], i: int) -> tuple[int, bool]:
+    """(index after the SELECT at ``i`` and its modifiers, safe?): projects $this bare, groups by it if it aggregates."""
+    j, projects, aggregates = i + 1, False, False
+    while j < len(tokens) and tokens[j] != "{" and tokens[j].upper() != "WHERE":
+        if tokens[j] == "(":
+            aggregates, j = True, _balanced(tokens, j)
+            continue
+        projects = projects or _is_this(tokens[j])
+        j += 1
+    j += j < len(tokens) and tokens[j].upper() == "WHERE"
+    if j >= len(tokens) or tokens[j] != "{":
+        return len(tokens) + 1, False
+    close = _balanced(tokens, j)
+    safe = projects and close <= len(tokens) and _group_safe(tokens[j + 1:close - 1]) is True
+    k, grouped = close, aggregates
+    while k < len(tokens) and tokens[k] != "}":  # solution modifiers: GROUP BY, ORDER BY
+        grouped = grouped or tokens[k].upper() == "GROUP"
+        k += 1
+    return k, safe and (not grouped or any(_is_this(t) for t in tokens[close:k]))
+
+
+def _group_safe(tokens: list[str]) -> bool | None:
+    """True: the group binds $this before any other part naming it, each such part safe; None: it does not name $this."""
+    bound, named, i = False, False, 0
+    while i < len(tokens):
+        token = tokens[i].upper()
+        if token == "FILTER":  # a filter applies to the whole group: $this is bound there if the group binds it
+            j = i + 1
+            while j < len(tokens) and tokens[j] not in ("(", "{"):
+                j += 1  # NOT EXISTS, EXISTS, a function's name
+            end = _balanced(tokens, j)
+            named = named or any(_is_this(t) for t in tokens[i:end])
+            i = end
+        elif token == "OPTIONAL" or tokens[i] == "{":
+            start = i + (token == "OPTIONAL")
+            if start >= len(tokens) or tokens[start] != "{":
+                return False
+            close = _balanced(tokens, start)
+            inner = tokens[start + 1:close - 1]
+            if any(_is_this(t) for t in inner):
+                if not bound:
+                    return False
+                if inner[0].upper() == "SELECT":
+                    end, safe = _select_safe(inner, 0)
+                    if not safe or end != len(inner):
+                        return False
+                elif _group_safe(inner) is not True:
+                    return False
+            i = close
+        elif tokens[i] in ("}", ")", "]"):
+            return False
+        else:  # a triples block, up to the next group or keyword: each of its variables is bound
+            j = i
+            while j < len(tokens) and tokens[j] != "{" and tokens[j].upper() not in _PARTS:
+                j = _balanced(tokens, j) if tokens[j] in ("(", "[") else j + 1
+            if any(_is_this(t) for t in tokens[i:j]):
+                bound = named = True
+            i = j
+    return bound if named else None
 
 
 def _validate_partition(key: str) -> list[tuple[dict[str, Any], list[list[str]]]]:
     """The findings of one partition that belong to its own records, each with its result's triples."""
-    from pyshacl_turbo.rdf import Input
-
     built, lines, shapes, engine = _WORK["built"], _WORK["partitions"][key], _WORK["shapes"], _WORK["engine"]
     from .build import triple_line
 
     text = "".join(map(triple_line, lines))
+    view = None
     if engine == "turbo":
-        _, results, _ = _program(shapes, engine).validate(Input(text, "nt", None, {}), allow_warnings=True)
+        view = _StoreView(text, "nt")
+        canonical = _turbo_results(text, view.store, shapes)
     else:
         results = _run_engine(Graph().parse(data=text, format="nt"), shapes, engine, None, DEFAULT_SHAPES_NAME, None)
-    canonical = _canonical_results(results)
+        canonical = _canonical_results(results)
     if (None, RDF.type, SH.ValidationResult) not in canonical:
         return []
-    locator = _Locator(_StoreView(text, "nt"))
+    locator = _Locator(view or _StoreView(text, "nt"))
     kept = []
     for result in canonical.subjects(RDF.type, SH.ValidationResult):
         finding = _finding(canonical, result, locator)
@@ -458,7 +955,7 @@ def _validate_partition(key: str) -> list[tuple[dict[str, Any], list[list[str]]]
         owner = built.owner(f"<{record}>") if isinstance(record, URIRef) else None
         if owner == key or owner is None:
             kept.append((asdict(finding), _closure_lines(canonical, result)))
-    return kept
+    return sorted(kept, key=lambda k: json.dumps(k, sort_keys=True))  # the cache entry does not depend on the engine's order
 
 
 def _closure_lines(graph: Graph, node: Any) -> list[list[str]]:
