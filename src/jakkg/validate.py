@@ -1088,8 +1088,8 @@ def validate_file(path: Path, shapes_path: Path | None = None, engine: str = DEF
     reader, which reports the position of a syntax error.
     """
     shapes = load_shapes(shapes_path)
-    kwargs: dict[str, Any] = dict(source=display_path(path), shapes_path=shapes_path or default_shapes(),
-                                  shapes_name=display_path(shapes_path) if shapes_path else DEFAULT_SHAPES_NAME)
+    kwargs: dict[str, Any] = {"source": display_path(path), "shapes_path": shapes_path or default_shapes(),
+                              "shapes_name": display_path(shapes_path) if shapes_path else DEFAULT_SHAPES_NAME}
     fmt = TEXT_FORMATS.get(path.suffix.lower())
     if fmt is not None and engine == "turbo" and path.is_file():
         text = path.read_text(encoding="utf-8")
