@@ -179,3 +179,12 @@ def test_list_shows_every_command_line(tmp_path: Path) -> None:
     assert f"stats: jakkg stats {tmp_path / 'b'}/jakdm.trig" in lines
     assert any(ln.startswith("disagreements: jakkg disagreements ") and ln.endswith("(after reason)") for ln in lines)
     assert f"coverage: jakkg coverage --data d --sources s --output {tmp_path / 'b'}/coverage.txt --missing-only" in lines
+
+
+def test_a_stage_that_reads_no_shared_file_is_a_new_jakkg_process(build_copy: Path, tmp_path: Path) -> None:
+    """Not a fork of the runner (which holds the parsed store): a process of its own, named jakkg in its messages."""
+    pipeline = write_pipeline(tmp_path / "p.yaml", "stages:\n  - name: own\n    run: stats --no-such-option\n")
+    ran = jakkg("stages", "--out", build_copy, "--pipeline", pipeline)
+    assert ran.returncode == 2
+    assert "== own: FAILED (exit 2)" in ran.stderr and "Usage: jakkg stats [OPTIONS]" in ran.stderr
+    assert "parse " not in ran.stderr  # no stage reads the shared file: nothing parsed

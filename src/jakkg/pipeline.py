@@ -6,7 +6,9 @@ after the other on a 2-core machine. The runner parses the file once
 (:func:`jakkg.store.share_store`) and forks each stage that reads it from
 the parsed process: the child sees the store in copy-on-write memory, and
 the stage's own code is unchanged (``load_store`` returns the shared store
-for that file), so its outputs are those of the stage run alone. Stages run
+for that file), so its outputs are those of the stage run alone. A stage
+that does not read it starts as a new process instead, so that its memory
+(and the peak reported for it) is its own, not the parsed store's. Stages run
 ``--jobs`` at a time, in the order of ``pipeline.yaml``, each after the
 stages it ``needs``; the parse takes one of the slots while it runs.
 
@@ -35,6 +37,7 @@ from typing import Any
 from .errors import UsageError, display_path
 
 PIPELINE = "pipeline.yaml"
+SPAWNED = "from jakkg.cli import main; main(prog_name='jakkg')"  # a stage started as a new process
 KEYS = {"name", "run", "needs", "requires", "install", "shared"}
 
 
@@ -170,7 +173,7 @@ def run_pipeline(pipeline: Pipeline, jobs: int = 2, report: Callable[[Outcome], 
             for stage in [s for s in waiting if not failed and _ready(s, outcomes, parse_pending)][:max(slots, 0)]:
                 waiting.remove(stage)
                 log = logs / f"{stage.name.replace(' ', '-')}.log"
-                running[_fork(stage, log)] = (stage, time.perf_counter(), log)
+                running[_fork(stage, log) if stage.shared else _spawn(stage, log)] = (stage, time.perf_counter(), log)
             if parse_pending:  # in this process, while the first stages run in theirs
                 parse_pending = False
                 try:
@@ -214,6 +217,19 @@ def _skipped(stage: Stage, outcomes: dict[str, Outcome]) -> Outcome:
 def _ready(stage: Stage, outcomes: dict[str, Outcome], parse_pending: bool) -> bool:
     """Whether ``stage`` can start now: its needs ended well, and the shared file is parsed if it reads it."""
     return all(outcomes.get(n) and outcomes[n].status == "ok" for n in stage.needs) and not (stage.shared and parse_pending)
+
+
+def _spawn(stage: Stage, log: Path) -> int:
+    """Start a stage that does not read the shared store as a new process (not a fork of this one, which
+    holds the store): its memory is its own, and so is the peak reported for it. Its pid, which
+    :func:`_reap` waits for like a fork's (posix_spawn: no subprocess.Popen that could reap it first)."""
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        return os.posix_spawn(sys.executable, [sys.executable, "-c", SPAWNED, *stage.argv], os.environ,
+                              file_actions=[(os.POSIX_SPAWN_DUP2, fd, 1), (os.POSIX_SPAWN_DUP2, fd, 2),
+                                            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0)])
+    finally:
+        os.close(fd)
 
 
 def _fork(stage: Stage, log: Path) -> int:
