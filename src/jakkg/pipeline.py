@@ -20,6 +20,7 @@ finish, and the runner exits with the failed stage's code.
 """
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -32,6 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from select import select as readable
 from typing import Any
 
 from .errors import UsageError, display_path
@@ -154,14 +156,14 @@ def run_pipeline(pipeline: Pipeline, jobs: int = 2, report: Callable[[Outcome], 
     ``report`` is called with each outcome as it is known (a stage ended or
     was skipped), so its output is shown while the rest run.
     """
-    from .store import share_store, shared
-
     tell = report or (lambda outcome: None)
     waiting = list(pipeline.stages)
     outcomes: dict[str, Outcome] = {}
-    running: dict[int, tuple[Stage, float, Path]] = {}
+    running: dict[str, tuple[Stage, float, Path, int | None]] = {}  # name -> stage, start, log, pid (None: the holder's)
     logs = Path(tempfile.mkdtemp(prefix="jakkg-stages-"))
-    parse_pending = any(s.shared for s in waiting) and pipeline.shared_file.is_file()
+    holder = None
+    if any(s.shared for s in waiting) and pipeline.shared_file.is_file():
+        holder = _Holder(pipeline.shared_file, progress or _quiet, {s.name: s for s in pipeline.stages if s.shared})
     failed = False
     try:
         while waiting or running:
@@ -169,33 +171,32 @@ def run_pipeline(pipeline: Pipeline, jobs: int = 2, report: Callable[[Outcome], 
                 waiting.remove(stage)
                 outcomes[stage.name] = _skipped(stage, outcomes)
                 tell(outcomes[stage.name])
-            slots = jobs - len(running) - (1 if parse_pending else 0)
-            for stage in [s for s in waiting if not failed and _ready(s, outcomes, parse_pending)][:max(slots, 0)]:
+            parsing = holder is not None and holder.parsing
+            slots = jobs - len(running) - (1 if parsing else 0)
+            for stage in [s for s in waiting if not failed and _ready(s, outcomes, parsing)][:max(slots, 0)]:
                 waiting.remove(stage)
                 log = logs / f"{stage.name.replace(' ', '-')}.log"
-                running[_fork(stage, log) if stage.shared else _spawn(stage, log)] = (stage, time.perf_counter(), log)
-            if parse_pending:  # in this process, while the first stages run in theirs
-                parse_pending = False
-                try:
-                    with (progress or _quiet)(f"parse {display_path(pipeline.shared_file)} once for the stages that read it"):
-                        share_store(pipeline.shared_file)
-                except UsageError:
-                    pass  # each stage that reads the file says what is wrong with it
-                continue
-            if not running:
+                pid = None
+                if stage.shared and holder is not None and holder.alive:
+                    holder.start(stage, log)
+                else:
+                    pid = _spawn(stage, log)
+                running[stage.name] = (stage, time.perf_counter(), log, pid)
+            if not running and not parsing:
                 if failed or not waiting:
                     break
                 raise UsageError(f"stages {', '.join(s.name for s in waiting)} cannot start: what they need did not run")
-            outcome = _reap(running)
-            outcomes[outcome.stage] = outcome
-            failed = failed or outcome.status == "failed"
-            tell(outcome)
+            for outcome in _ended(running, holder):
+                outcomes[outcome.stage] = outcome
+                failed = failed or outcome.status == "failed"
+                tell(outcome)
         for stage in waiting:  # not started after a failure
             outcomes[stage.name] = Outcome(stage.name, "not run", why="an earlier stage failed")
             tell(outcomes[stage.name])
     finally:
+        if holder is not None:
+            holder.stop()
         shutil.rmtree(logs, ignore_errors=True)
-        shared.clear()
     return [outcomes[s.name] for s in pipeline.stages]
 
 
@@ -266,21 +267,148 @@ def _run_in_child(stage: Stage, log: Path) -> None:
         os._exit(code)
 
 
-def _reap(running: dict[int, tuple[Stage, float, Path]]) -> Outcome:
-    """Wait for one of the running stages to end (polling their pids only: never reaping a process
-    someone else in this process started); its outcome, with its figures and output."""
+def _ended(running: dict[str, tuple[Stage, float, Path, int | None]], holder: _Holder | None) -> list[Outcome]:
+    """Wait until a running stage ends or the holder has parsed; the outcomes of the stages that ended.
+
+    The runner's own children are polled by pid (never reaping a process
+    someone else in this process started); the holder reports its forks.
+    """
     pause = 0.005
     while True:
-        for pid in list(running):
+        ended = []
+        for name, (stage, started, log, pid) in list(running.items()):
+            if pid is None:
+                continue
             done, status, usage = os.wait4(pid, os.WNOHANG)
             if done == pid:
-                stage, started, log = running.pop(pid)
-                code = os.waitstatus_to_exitcode(status)
-                return Outcome(stage.name, "ok" if code == 0 else "failed", code, time.perf_counter() - started,
-                               usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-                               output=log.read_text(encoding="utf-8", errors="replace") if log.is_file() else "")
-        time.sleep(pause)
+                del running[name]
+                ended.append(_outcome(stage, os.waitstatus_to_exitcode(status), time.perf_counter() - started,
+                                      usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, log))
+        if holder is not None:
+            was_parsing = holder.parsing
+            for name, code, cpu, peak_mb in holder.ended(timeout=0 if ended else pause):
+                stage, started, log, _ = running.pop(name)
+                ended.append(_outcome(stage, code, time.perf_counter() - started, cpu, peak_mb, log))
+            if ended or (was_parsing and not holder.parsing):
+                return ended
+            if not holder.alive:  # it ended without reporting the stages it ran
+                for name, (stage, started, log, pid) in list(running.items()):
+                    if pid is None:
+                        del running[name]
+                        ended.append(Outcome(stage.name, "failed", 1, time.perf_counter() - started,
+                                             output="the process holding the parsed graph ended before this stage did\n"))
+        elif not any(pid is None for *_, pid in running.values()):
+            time.sleep(pause)
+        if ended:
+            return ended
         pause = min(pause * 2, 0.05)
+
+
+def _outcome(stage: Stage, code: int, wall: float, cpu: float, peak_mb: float, log: Path) -> Outcome:
+    return Outcome(stage.name, "ok" if code == 0 else "failed", code, wall, cpu, peak_mb,
+                   output=log.read_text(encoding="utf-8", errors="replace") if log.is_file() else "")
+
+
+class _Holder:
+    """A process that parses the shared file once and forks the stages that read it.
+
+    The runner itself stays small: a process it starts gets its memory
+    high-water mark from it (Linux records the parent's resident memory at
+    fork or spawn in the child's ru_maxrss), so stages that do not read the
+    store are started by the runner and report their own peak, while the
+    stages that do read it are forked by the holder and report the store's
+    pages with theirs. The two talk over pipes, a JSON line a message.
+    """
+
+    def __init__(self, path: Path, progress: Any, stages: dict[str, Stage]):
+        requests_r, self._requests = os.pipe()
+        self._replies, replies_w = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self.pid = os.fork()
+        if self.pid == 0:  # the holder: never returns
+            os.close(self._requests)
+            os.close(self._replies)
+            _hold(path, requests_r, replies_w, progress, stages)
+        os.close(requests_r)
+        os.close(replies_w)
+        self.parsing, self.alive = True, True
+        self._buffer = b""
+
+    def start(self, stage: Stage, log: Path) -> None:
+        """Ask the holder to fork ``stage`` with its output in ``log``."""
+        os.write(self._requests, (json.dumps({"stage": stage.name, "log": str(log)}) + "\n").encode())
+
+    def ended(self, timeout: float) -> list[tuple[str, int, float, float]]:
+        """The stages the holder reports ended (name, exit code, CPU s, peak MB), waiting at most ``timeout`` s."""
+        out = []
+        if not self.alive:
+            time.sleep(timeout)
+        elif readable([self._replies], [], [], timeout)[0]:
+            chunk = os.read(self._replies, 1 << 16)
+            if not chunk:
+                self.alive = self.parsing = False
+            self._buffer += chunk
+            *lines, self._buffer = self._buffer.split(b"\n")
+            for line in lines:
+                message = json.loads(line)
+                if message["event"] == "parsed":
+                    self.parsing = False
+                else:
+                    out.append((message["stage"], message["code"], message["cpu"], message["peak_mb"]))
+        return out
+
+    def stop(self) -> None:
+        """Tell the holder to end once its stages have (they have, when the runner gets here), and reap it."""
+        try:
+            os.write(self._requests, b'{"stop": true}\n')
+        except OSError:
+            pass  # it has ended already
+        os.close(self._requests)
+        os.waitpid(self.pid, 0)
+        os.close(self._replies)
+
+
+def _hold(path: Path, requests: int, replies: int, progress: Any, stages: dict[str, Stage]) -> None:
+    """The holder's life: parse ``path`` (:func:`jakkg.store.share_store`), then fork the stages it is asked
+    for and report each one's end, until told to stop; then os._exit."""
+    code = 1
+    try:
+        from .store import share_store
+
+        try:
+            with progress(f"parse {display_path(path)} once for the stages that read it"):
+                share_store(path)
+        except UsageError:
+            pass  # each stage that reads the file says what is wrong with it
+        os.write(replies, b'{"event": "parsed"}\n')
+        running: dict[int, str] = {}
+        buffer, stopping = b"", False
+        while running or not stopping:
+            if not stopping and readable([requests], [], [], 0.02 if running else None)[0]:
+                chunk = os.read(requests, 1 << 16)
+                stopping = not chunk
+                buffer += chunk
+                *lines, buffer = buffer.split(b"\n")
+                for line in lines:
+                    message = json.loads(line)
+                    if message.get("stop"):
+                        stopping = True
+                        continue
+                    running[_fork(stages[message["stage"]], Path(message["log"]))] = message["stage"]
+            for pid in list(running):
+                done, status, usage = os.wait4(pid, os.WNOHANG)
+                if done == pid:
+                    reply = {"event": "ended", "stage": running.pop(pid), "code": os.waitstatus_to_exitcode(status),
+                             "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
+                    os.write(replies, (json.dumps(reply) + "\n").encode())
+            if stopping and running:
+                time.sleep(0.02)
+        code = 0
+    except BaseException:  # noqa: BLE001 - the runner sees the pipe close
+        traceback.print_exc()
+    finally:
+        os._exit(code)
 
 
 @contextmanager
