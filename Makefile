@@ -60,7 +60,6 @@ install: $(VENV)/.installed  ## create .venv and install jakkg with its test ext
 run: install  ## build the whole knowledge graph from data/ into build/ (installs Java and Graphviz first when root)
 	@$(MAKE) --no-print-directory setup-java || echo "run: no Java, so the reason stage will be skipped" >&2
 	@$(MAKE) --no-print-directory setup-graphviz
-	$(BIN)/jakkg build --data $(DATA) --sources $(SOURCES) --out $(OUT) --report $(OUT)/validation-report.ttl
 	$(BIN)/jakkg stages --data $(DATA) --sources $(SOURCES) --out $(OUT) --jobs $(JOBS)
 
 test: install setup  ## run the test suite

@@ -53,7 +53,7 @@ MAKEFILE = ROOT / "Makefile"
 CACHE = Path(__file__).resolve().parent / ".cache"
 OUT, SOURCES, DATA = "build", "sources", "data"  # relative to the corpus directory, where each stage runs
 JOBS = "2"  # `make run`'s default: the stages after the build, two at a time
-RUNNER_ROW = "all stages after the build"  # the runner's own row: its wall time is what the stages cost
+RUNNER_ROW = "jakkg stages, 2 at a time"  # the runner's own row: its wall time is what the stages cost together
 RUNNER = "stages"  # the recipe's `jakkg stages` line: the runner of the stages listed in jakkg's pipeline.yaml
 INCREMENTAL_TARGET_S = 5.0
 
@@ -160,25 +160,29 @@ class Result:
     timed_out: bool = False
     last_error: str = ""
     within: str | None = None  # run by `jakkg stages` (RUNNER_ROW), at the same time as others: not added to the total
-    skipped: bool = False
+    left: str = ""  # why a stage of the runner did not run: "skipped" (no Java) or "not run" (an earlier stage failed)
 
     @property
     def ok(self) -> bool:
-        return self.exit_code == 0 and not self.timed_out and not self.skipped
+        return self.exit_code == 0 and not self.timed_out and not self.left
+
+
+def stem(stage: Stage) -> str:
+    """The name of a process's log files."""
+    return stage.name.replace(" ", "-").replace(",", "")
 
 
 def run_stage(jakkg: Path, stage: Stage, cwd: Path, timeout: float | None, logs: Path) -> Result:
     """Run one stage in its own process (and session, so a timeout stops its children too)."""
     logs.mkdir(parents=True, exist_ok=True)
-    stem = stage.name.replace(" ", "-")
-    with open(logs / f"{stem}.stdout", "wb") as out, open(logs / f"{stem}.stderr", "wb") as err:
+    with open(logs / f"{stem(stage)}.stdout", "wb") as out, open(logs / f"{stem(stage)}.stderr", "wb") as err:
         started = time.perf_counter()
         proc = subprocess.Popen([str(jakkg), *stage.args], cwd=cwd, stdout=out, stderr=err, start_new_session=True)
         status, usage, timed_out = _wait(proc, started, timeout)
         wall = time.perf_counter() - started
     code = os.waitstatus_to_exitcode(status)
     proc.returncode = code
-    lines = (logs / f"{stem}.stderr").read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    lines = (logs / f"{stem(stage)}.stderr").read_text(encoding="utf-8", errors="replace").strip().splitlines()
     return Result(stage.name, wall, usage.ru_maxrss / 1024, code, usage.ru_utime + usage.ru_stime, timed_out,
                   lines[-1] if lines else "")
 
@@ -213,7 +217,9 @@ def run_pipeline(jakkg: Path, stages: list[Stage], cwd: Path, timeout: float | N
             process = Stage(RUNNER_ROW, (*stage.args, *only, "--timings", str(timings.resolve())))
             timings.unlink(missing_ok=True)
             result = run_stage(jakkg, process, cwd, timeout, logs)
-            results += [*runner_results(timings, chosen, result), result]
+            errors = [ln for ln in (logs / f"{stem(process)}.stderr").read_text(encoding="utf-8", errors="replace").splitlines()
+                      if ln.startswith("error:")]
+            results += [*runner_results(timings, chosen, result, errors[-1] if errors else ""), result]
         else:
             results.append(run_stage(jakkg, stage, cwd, timeout, logs))
     for result in results:
@@ -223,8 +229,12 @@ def run_pipeline(jakkg: Path, stages: list[Stage], cwd: Path, timeout: float | N
     return results
 
 
-def runner_results(timings: Path, chosen: list[str], runner: Result) -> list[Result]:
-    """One result per stage of the runner, from its --timings file (none of it when the runner failed before writing it)."""
+def runner_results(timings: Path, chosen: list[str], runner: Result, streamed_error: str = "") -> list[Result]:
+    """One result per stage of the runner, from its --timings file (none of it when the runner failed before writing it).
+
+    A stage whose output the runner streams (the build) has no last line of
+    its own in the file: a failure of it gets ``streamed_error``, the last
+    `error:` line of the runner's stderr."""
     figures = {f["stage"]: f for f in json.loads(timings.read_text(encoding="utf-8"))} if timings.is_file() else {}
     out = []
     for name in chosen:
@@ -232,9 +242,10 @@ def runner_results(timings: Path, chosen: list[str], runner: Result) -> list[Res
         if f is None:
             out.append(Result(name, 0.0, 0.0, runner.exit_code or 1, within=RUNNER_ROW, last_error=runner.last_error))
             continue
-        code = f["exit_code"] if f["status"] in ("ok", "failed") else (0 if f["status"] == "skipped" else 1)
-        out.append(Result(name, f["wall_s"], f["peak_mb"], code, f["cpu_s"], within=RUNNER_ROW,
-                          last_error=f.get("last_error") or f.get("why", ""), skipped=f["status"] == "skipped"))
+        ran = f["status"] in ("ok", "failed")
+        out.append(Result(name, f["wall_s"], f["peak_mb"], f["exit_code"] if ran else 0, f["cpu_s"], within=RUNNER_ROW,
+                          last_error=f.get("last_error") or f.get("why", "") or (streamed_error if f["status"] == "failed" else ""),
+                          left="" if ran else f["status"]))
     return out
 
 
@@ -299,8 +310,8 @@ def size_label(n: int) -> str:
 def cell(result: Result | None) -> str:
     if result is None:
         return "not run"
-    if result.skipped:
-        return f"skipped: {result.last_error}"
+    if result.left:
+        return f"{result.left}: {result.last_error}"
     if result.timed_out:
         return f"timed out at {result.wall:.0f} s"
     if result.exit_code != 0:
@@ -363,7 +374,7 @@ def render(header: list[str], rows: list[list[str]], markdown: bool) -> str:
 
 def failures(runs: dict[str, list[Result]]) -> list[str]:
     """One line per failed stage: size, stage, exit code, last line of stderr."""
-    return [f"{label}: {r.stage}: {'skipped' if r.skipped else 'timed out' if r.timed_out else f'exit {r.exit_code}'}: {r.last_error or '(no stderr)'}"
+    return [f"{label}: {r.stage}: {r.left if r.left else 'timed out' if r.timed_out else f'exit {r.exit_code}'}: {r.last_error or '(no stderr)'}"
             for label, results in runs.items() for r in results if not r.ok]
 
 

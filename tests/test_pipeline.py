@@ -67,6 +67,7 @@ def test_stages_write_what_each_command_writes_alone(built: Path, tmp_path: Path
     assert [f["stage"] for f in figures] == [s.name for s in pipeline.stages]
     assert all(f["status"] == "ok" and f["wall_s"] > 0 and f["peak_mb"] > 0 for f in figures)
     assert "parse " in ran.stderr and "once for the stages that read it" in ran.stderr  # the one parse
+    assert ran.stdout.index("built 338 claims") < ran.stdout.index("== build: ok")  # the build's output as it comes
     for stage in pipeline.stages:  # each stage's own output, under a heading with its figures
         assert f"== {stage.name}: ok, " in ran.stdout
 
@@ -165,7 +166,8 @@ def test_a_malformed_pipeline_file_is_one_line_naming_it(tmp_path: Path, text: s
 def test_only_names_known_stages_and_drops_needs_left_out(tmp_path: Path) -> None:
     values = {"data": "data", "sources": "seeds", "out": "build"}
     pipeline = read_pipeline(values)
-    assert [s.name for s in pipeline.stages][:2] == ["reason", "coverage"]  # the long stage first
+    assert [s.name for s in pipeline.stages][:3] == ["build", "coverage", "reason"]  # coverage beside the build; the long stage first
+    assert all(s.needs for s in pipeline.stages[2:])  # the rest read the build's files
     alone = select(pipeline, ["disagreements"])
     assert [(s.name, s.needs) for s in alone.stages] == [("disagreements", ())]  # reads what the last run left
     result = run_cli("stages", "--out", tmp_path, "--only", "graph,grpah")
@@ -176,7 +178,8 @@ def test_list_shows_every_command_line(tmp_path: Path) -> None:
     result = run_cli("stages", "--list", "--out", tmp_path / "b", "--data", "d", "--sources", "s")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert f"stats: jakkg stats {tmp_path / 'b'}/jakdm.trig" in lines
+    assert f"stats: jakkg stats {tmp_path / 'b'}/jakdm.trig  (after build)" in lines
+    assert lines[0] == f"build: jakkg build --data d --sources s --out {tmp_path / 'b'} --report {tmp_path / 'b'}/validation-report.ttl"
     assert any(ln.startswith("disagreements: jakkg disagreements ") and ln.endswith("(after reason)") for ln in lines)
     assert f"coverage: jakkg coverage --data d --sources s --output {tmp_path / 'b'}/coverage.txt --missing-only" in lines
 

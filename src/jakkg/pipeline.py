@@ -40,7 +40,7 @@ from .errors import UsageError, display_path
 
 PIPELINE = "pipeline.yaml"
 SPAWNED = "from jakkg.cli import main; main(prog_name='jakkg')"  # a stage started as a new process
-KEYS = {"name", "run", "needs", "requires", "install", "shared"}
+KEYS = {"name", "run", "needs", "requires", "install", "shared", "stream"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class Stage:
     requires: str | None = None
     install: str | None = None
     shared: bool = False  # reads the shared file through jakkg.store
+    stream: bool = False  # its output goes straight to the runner's, as it comes (the build's progress)
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,8 @@ def _stage(entry: Any, values: dict[str, str], where: str, earlier: set[str]) ->
     if missing := [n for n in needs if n not in earlier]:
         raise UsageError(f"{label}: needs {', '.join(map(repr, missing))}, which is not an earlier stage")
     argv = tuple(_fill(word, values, label) for word in shlex.split(entry["run"]))
-    return Stage(entry["name"], argv, needs, entry.get("requires"), entry.get("install"), bool(entry.get("shared", False)))
+    return Stage(entry["name"], argv, needs, entry.get("requires"), entry.get("install"), bool(entry.get("shared", False)),
+                 bool(entry.get("stream", False)))
 
 
 def _fill(text: str, values: dict[str, str], where: str) -> str:
@@ -145,7 +147,7 @@ def select(pipeline: Pipeline, only: list[str] | None) -> Pipeline:
     kept = [s for s in pipeline.stages if s.name in only]
     chosen = {s.name for s in kept}
     return Pipeline(pipeline.shared_file, tuple(Stage(s.name, s.argv, tuple(n for n in s.needs if n in chosen), s.requires,
-                                                      s.install, s.shared) for s in kept))
+                                                      s.install, s.shared, s.stream) for s in kept))
 
 
 # -- running --------------------------------------------------------------------
@@ -162,8 +164,6 @@ def run_pipeline(pipeline: Pipeline, jobs: int = 2, report: Callable[[Outcome], 
     running: dict[str, tuple[Stage, float, Path, int | None]] = {}  # name -> stage, start, log, pid (None: the holder's)
     logs = Path(tempfile.mkdtemp(prefix="jakkg-stages-"))
     holder = None
-    if any(s.shared for s in waiting) and pipeline.shared_file.is_file():
-        holder = _Holder(pipeline.shared_file, progress or _quiet, {s.name: s for s in pipeline.stages if s.shared})
     failed = False
     try:
         while waiting or running:
@@ -171,7 +171,10 @@ def run_pipeline(pipeline: Pipeline, jobs: int = 2, report: Callable[[Outcome], 
                 waiting.remove(stage)
                 outcomes[stage.name] = _skipped(stage, outcomes)
                 tell(outcomes[stage.name])
-            parsing = holder is not None and holder.parsing
+            # Parse once the first stage that reads the file may start (the build that writes it has ended).
+            to_parse = (holder is None and not failed and pipeline.shared_file.is_file()
+                        and any(s.shared and _needs_met(s, outcomes) for s in waiting))
+            parsing = to_parse or (holder is not None and holder.parsing)
             slots = jobs - len(running) - (1 if parsing else 0)
             for stage in [s for s in waiting if not failed and _ready(s, outcomes, parsing)][:max(slots, 0)]:
                 waiting.remove(stage)
@@ -182,6 +185,9 @@ def run_pipeline(pipeline: Pipeline, jobs: int = 2, report: Callable[[Outcome], 
                 else:
                     pid = _spawn(stage, log)
                 running[stage.name] = (stage, time.perf_counter(), log, pid)
+            if to_parse and len(running) < jobs:  # a process of its own, in the slot kept for it
+                holder = _Holder(pipeline.shared_file, progress or _quiet, {s.name: s for s in pipeline.stages if s.shared})
+            parsing = holder is not None and holder.parsing
             if not running and not parsing:
                 if failed or not waiting:
                     break
@@ -215,20 +221,30 @@ def _skipped(stage: Stage, outcomes: dict[str, Outcome]) -> Outcome:
     return Outcome(stage.name, "skipped", why=why)
 
 
-def _ready(stage: Stage, outcomes: dict[str, Outcome], parse_pending: bool) -> bool:
+def _needs_met(stage: Stage, outcomes: dict[str, Outcome]) -> bool:
+    """Whether every stage ``stage`` needs has ended well."""
+    return all(outcomes.get(n) and outcomes[n].status == "ok" for n in stage.needs)
+
+
+def _ready(stage: Stage, outcomes: dict[str, Outcome], parsing: bool) -> bool:
     """Whether ``stage`` can start now: its needs ended well, and the shared file is parsed if it reads it."""
-    return all(outcomes.get(n) and outcomes[n].status == "ok" for n in stage.needs) and not (stage.shared and parse_pending)
+    return _needs_met(stage, outcomes) and not (stage.shared and parsing)
 
 
 def _spawn(stage: Stage, log: Path) -> int:
     """Start a stage that does not read the shared store as a new process (not a fork of this one, which
     holds the store): its memory is its own, and so is the peak reported for it. Its pid, which
     :func:`_reap` waits for like a fork's (posix_spawn: no subprocess.Popen that could reap it first)."""
+    argv = [sys.executable, "-c", SPAWNED, *stage.argv]
+    stdin = (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0)
+    if stage.stream:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return os.posix_spawn(sys.executable, argv, os.environ, file_actions=[stdin])
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        return os.posix_spawn(sys.executable, [sys.executable, "-c", SPAWNED, *stage.argv], os.environ,
-                              file_actions=[(os.POSIX_SPAWN_DUP2, fd, 1), (os.POSIX_SPAWN_DUP2, fd, 2),
-                                            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0)])
+        return os.posix_spawn(sys.executable, argv, os.environ,
+                              file_actions=[(os.POSIX_SPAWN_DUP2, fd, 1), (os.POSIX_SPAWN_DUP2, fd, 2), stdin])
     finally:
         os.close(fd)
 
