@@ -439,10 +439,10 @@ def main(argv: list[str] | None = None) -> int:
     if failed := failures(labelled):
         print("failed stages (exit code: last line of stderr; logs in the corpus's logs/ directory):")
         print("\n".join(f"  {line}" for line in failed))
-    print(f"processes: `{jakkg} build ...` and `{jakkg} stages ...` (its stages {JOBS} at a time, each in a process forked "
-          f"from it after its one parse of the graph) in the corpus directory; wall time by the driver (for a stage of the runner, "
-          f"by the runner), peak = ru_maxrss of the process from os.wait4 (includes the children it waited for, and the shared "
-          f"store pages a stage touched)")
+    print(f"processes: `{jakkg} stages ...` in the corpus directory, as `make run` runs it: {JOBS} stages at a time, the build "
+          f"first with coverage beside it, then the stages that read jakdm.trig forked from one process that parsed it; a stage's "
+          f"wall time, CPU time and peak are the runner's figures for it (os.wait4: its ru_maxrss, with the children it waited for "
+          f"and, for a forked stage, the parsed store's pages); stages share the cores, so their CPU time is the steadier figure")
     print(f"machine: {machine(load_before)}")
     return 1 if failed else 0
 

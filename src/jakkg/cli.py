@@ -510,11 +510,12 @@ def validate_command(graph_file: Path, shapes_file: Path | None, fmt: str, outpu
 @reports_errors
 def stages_command(data_dir: Path, sources_dir: Path | None, out_dir: Path, jobs: int, only: str | None,
                    pipeline_file: Path | None, timings_file: Path | None, list_stages: bool) -> None:
-    """Run every stage after `jakkg build` (coverage, stats, reason, graph, draw, queries, pool,
+    """Run every stage of `make run` (build, coverage, reason, stats, graph, draw, queries, pool,
     evidence map, disagreements), JOBS at a time, parsing OUT/jakdm.trig once for all that read it.
 
-    Each stage is the jakkg command it names, with the same outputs; its
-    output is printed when it ends. Exits with the first failed stage's code.
+    Each stage is the jakkg command it names, with the same outputs; the
+    build's output shows as it comes, the others' when they end. Exits with
+    the first failed stage's code.
     """
     import json
 
