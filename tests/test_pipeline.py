@@ -191,3 +191,22 @@ def test_a_stage_that_reads_no_shared_file_is_a_new_jakkg_process(build_copy: Pa
     assert ran.returncode == 2
     assert "== own: FAILED (exit 2)" in ran.stderr and "Usage: jakkg stats [OPTIONS]" in ran.stderr
     assert "parse " not in ran.stderr  # no stage reads the shared file: nothing parsed
+
+
+def test_stages_of_a_holder_that_dies_fail_instead_of_waiting_forever(built: Path, tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    from jakkg.pipeline import Stage, _ended, _Holder, _quiet
+
+    stage = Stage("stats", ("stats", str(built / "jakdm.trig")), shared=True)
+    holder = _Holder(built / "jakdm.trig", _quiet, {"stats": stage})
+    while holder.parsing:
+        _ended({}, holder)  # returns once the holder says it has parsed
+    os.kill(holder.pid, signal.SIGKILL)
+    running = {"stats": (stage, time.perf_counter(), tmp_path / "stats.log", None)}  # as if the holder had forked it
+    outcomes = _ended(running, holder)
+    holder.stop()  # reaps it; the closed pipe is no error
+    assert [(o.stage, o.status) for o in outcomes] == [("stats", "failed")] and not running
+    assert "the process holding the parsed graph ended" in outcomes[0].output

@@ -1,18 +1,19 @@
-"""Run the stages that follow the build (``jakkg stages``): parse the graph once, two stages at a time.
+"""Run the stages of `make run` (``jakkg stages``): the build, then the rest from one parse of the graph, two at a time.
 
 At 100k claims each later stage spent 17-22 s and 2.4 GB parsing the same
 6M-triple TriG into Oxigraph before doing seconds of its own work, one stage
-after the other on a 2-core machine. The runner parses the file once
-(:func:`jakkg.store.share_store`) and forks each stage that reads it from
-the parsed process: the child sees the store in copy-on-write memory, and
-the stage's own code is unchanged (``load_store`` returns the shared store
-for that file), so its outputs are those of the stage run alone. A stage
-that does not read it starts as a new process instead, so that its memory
-(and the peak reported for it) is its own, not the parsed store's. Stages run
+after the other on a 2-core machine. Once the build has ended, a holder
+process parses the file once (:func:`jakkg.store.share_store`) and forks
+each stage that reads it: the child sees the store in copy-on-write memory,
+and the stage's own code is unchanged (``load_store`` returns the shared
+store for that file), so its outputs are those of the stage run alone. The
+runner itself stays small and starts every other stage as a new process, so
+that its memory (and the peak reported for it) is its own. Stages run
 ``--jobs`` at a time, in the order of ``pipeline.yaml``, each after the
 stages it ``needs``; the parse takes one of the slots while it runs.
 
-Each stage's output is collected in a file and printed when it ends, under
+Each stage's output (but a ``stream`` stage's, the build's, shown as it
+comes) is collected in a file and printed when it ends, under
 a line with its wall time, CPU time and peak memory (``os.wait4``: the
 child's own ru_maxrss, which counts the shared pages it touched). As with
 make, the first failure stops new stages from starting; those running
@@ -28,7 +29,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -167,9 +168,9 @@ def run_pipeline(pipeline: Pipeline, jobs: int = 2, report: Callable[[Outcome], 
     failed = False
     try:
         while waiting or running:
-            for stage in _skippable(waiting, outcomes):
+            for stage, why in [(s, why) for s in waiting if (why := _skip_reason(s, outcomes))]:
                 waiting.remove(stage)
-                outcomes[stage.name] = _skipped(stage, outcomes)
+                outcomes[stage.name] = Outcome(stage.name, "skipped", why=why)
                 tell(outcomes[stage.name])
             # Parse once the first stage that reads the file may start (the build that writes it has ended).
             to_parse = (holder is None and not failed and pipeline.shared_file.is_file()
@@ -206,19 +207,13 @@ def run_pipeline(pipeline: Pipeline, jobs: int = 2, report: Callable[[Outcome], 
     return [outcomes[s.name] for s in pipeline.stages]
 
 
-def _skippable(waiting: list[Stage], outcomes: dict[str, Outcome]) -> list[Stage]:
-    """Stages that will not run: their program is missing, or a stage they need was skipped."""
-    return [s for s in waiting
-            if (s.requires and shutil.which(s.requires) is None)
-            or any(outcomes.get(n) and outcomes[n].status == "skipped" for n in s.needs)]
-
-
-def _skipped(stage: Stage, outcomes: dict[str, Outcome]) -> Outcome:
+def _skip_reason(stage: Stage, outcomes: dict[str, Outcome]) -> str:
+    """Why ``stage`` will not run (its program is missing, or a stage it needs was skipped); "" when it may."""
     if stage.requires and shutil.which(stage.requires) is None:
-        why = f"no `{stage.requires}` on PATH" + (f" ({stage.install})" if stage.install else "")
-    else:
-        why = "needs " + ", ".join(n for n in stage.needs if outcomes.get(n) and outcomes[n].status == "skipped") + ", which was skipped"
-    return Outcome(stage.name, "skipped", why=why)
+        return f"no `{stage.requires}` on PATH" + (f" ({stage.install})" if stage.install else "")
+    if skipped := [n for n in stage.needs if outcomes.get(n) and outcomes[n].status == "skipped"]:
+        return f"needs {', '.join(skipped)}, which was skipped"
+    return ""
 
 
 def _needs_met(stage: Stage, outcomes: dict[str, Outcome]) -> bool:
@@ -234,7 +229,7 @@ def _ready(stage: Stage, outcomes: dict[str, Outcome], parsing: bool) -> bool:
 def _spawn(stage: Stage, log: Path) -> int:
     """Start a stage that does not read the shared store as a new process (not a fork of this one, which
     holds the store): its memory is its own, and so is the peak reported for it. Its pid, which
-    :func:`_reap` waits for like a fork's (posix_spawn: no subprocess.Popen that could reap it first)."""
+    :func:`_ended` waits for like a fork's (posix_spawn: no subprocess.Popen that could reap it first)."""
     argv = [sys.executable, "-c", SPAWNED, *stage.argv]
     stdin = (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0)
     if stage.stream:
@@ -292,14 +287,10 @@ def _ended(running: dict[str, tuple[Stage, float, Path, int | None]], holder: _H
     pause = 0.005
     while True:
         ended = []
-        for name, (stage, started, log, pid) in list(running.items()):
-            if pid is None:
-                continue
-            done, status, usage = os.wait4(pid, os.WNOHANG)
-            if done == pid:
-                del running[name]
-                ended.append(_outcome(stage, os.waitstatus_to_exitcode(status), time.perf_counter() - started,
-                                      usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, log))
+        own = {pid: name for name, (*_, pid) in running.items() if pid is not None}
+        for pid, code, cpu, peak_mb in _reaped(own):
+            stage, started, log, _ = running.pop(own[pid])
+            ended.append(_outcome(stage, code, time.perf_counter() - started, cpu, peak_mb, log))
         if holder is not None:
             was_parsing = holder.parsing
             for name, code, cpu, peak_mb in holder.ended(timeout=0 if ended else pause):
@@ -313,11 +304,28 @@ def _ended(running: dict[str, tuple[Stage, float, Path, int | None]], holder: _H
                         del running[name]
                         ended.append(Outcome(stage.name, "failed", 1, time.perf_counter() - started,
                                              output="the process holding the parsed graph ended before this stage did\n"))
-        elif not any(pid is None for *_, pid in running.values()):
+        else:
             time.sleep(pause)
         if ended:
             return ended
         pause = min(pause * 2, 0.05)
+
+
+def _reaped(pids: Iterable[int]) -> list[tuple[int, int, float, float]]:
+    """The processes of ``pids`` that have ended, reaped without waiting: pid, exit code, CPU s, peak MB (os.wait4)."""
+    out = []
+    for pid in pids:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done == pid:
+            out.append((pid, os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024))
+    return out
+
+
+def _messages(fd: int, buffer: bytes) -> tuple[list[dict[str, Any]], bytes, bool]:
+    """Read what ``fd`` (a pipe, known to be readable) holds: the complete JSON lines, the rest, and whether it closed."""
+    chunk = os.read(fd, 1 << 16)
+    *lines, rest = (buffer + chunk).split(b"\n")
+    return [json.loads(line) for line in lines], rest, not chunk
 
 
 def _outcome(stage: Stage, code: int, wall: float, cpu: float, peak_mb: float, log: Path) -> Outcome:
@@ -361,13 +369,10 @@ class _Holder:
         if not self.alive:
             time.sleep(timeout)
         elif readable([self._replies], [], [], timeout)[0]:
-            chunk = os.read(self._replies, 1 << 16)
-            if not chunk:
+            messages, self._buffer, closed = _messages(self._replies, self._buffer)
+            if closed:
                 self.alive = self.parsing = False
-            self._buffer += chunk
-            *lines, self._buffer = self._buffer.split(b"\n")
-            for line in lines:
-                message = json.loads(line)
+            for message in messages:
                 if message["event"] == "parsed":
                     self.parsing = False
                 else:
@@ -402,22 +407,15 @@ def _hold(path: Path, requests: int, replies: int, progress: Any, stages: dict[s
         buffer, stopping = b"", False
         while running or not stopping:
             if not stopping and readable([requests], [], [], 0.02 if running else None)[0]:
-                chunk = os.read(requests, 1 << 16)
-                stopping = not chunk
-                buffer += chunk
-                *lines, buffer = buffer.split(b"\n")
-                for line in lines:
-                    message = json.loads(line)
+                messages, buffer, stopping = _messages(requests, buffer)
+                for message in messages:
                     if message.get("stop"):
                         stopping = True
                         continue
                     running[_fork(stages[message["stage"]], Path(message["log"]))] = message["stage"]
-            for pid in list(running):
-                done, status, usage = os.wait4(pid, os.WNOHANG)
-                if done == pid:
-                    reply = {"event": "ended", "stage": running.pop(pid), "code": os.waitstatus_to_exitcode(status),
-                             "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
-                    os.write(replies, (json.dumps(reply) + "\n").encode())
+            for pid, code, cpu, peak_mb in _reaped(list(running)):
+                reply = {"event": "ended", "stage": running.pop(pid), "code": code, "cpu": cpu, "peak_mb": peak_mb}
+                os.write(replies, (json.dumps(reply) + "\n").encode())
             if stopping and running:
                 time.sleep(0.02)
         code = 0
